@@ -1,0 +1,5 @@
+"""``python -m parknet`` runs the command line."""
+
+from parknet.cli import main
+
+main()

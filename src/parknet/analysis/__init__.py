@@ -1,0 +1,1 @@
+"""Pure analysis core: arrays in, typed results out; no database, clock or global state."""

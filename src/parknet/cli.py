@@ -1,0 +1,222 @@
+"""``parknet`` command line. Human output is Chinese first; ``--json`` output uses English snake_case keys.
+
+Exit codes: 0 success, 2 invalid input (nothing written), 1 unexpected error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from parknet.errors import ImportRejected, ParkNetError
+
+app = typer.Typer(
+    help="ParkNet 国家高新区协同发展平台 — coordination platform for China's national high-tech zones.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+def _engine():  # noqa: ANN202 - imported lazily so `parknet --help` stays fast
+    from parknet.store.session import make_engine
+
+    return make_engine()
+
+
+def _fail(exc: ParkNetError) -> None:
+    if isinstance(exc, ImportRejected):
+        for problem in exc.problems:
+            print(str(problem), file=sys.stderr)
+        if exc.more:
+            print(f"… and {exc.more} more problems", file=sys.stderr)
+        print("导入失败，数据库未作任何修改 / import rejected, nothing was written", file=sys.stderr)
+    else:
+        print(f"错误 / error: {exc}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def _json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                    TimeElapsedColumn(), console=err, transient=True, disable=not err.is_terminal)
+
+
+@app.command()
+def init() -> None:
+    """创建或升级数据库结构并同步参考数据 / create or migrate the schema (Alembic upgrade head) and sync reference data."""
+    from parknet.services.reference import init_database
+
+    sync = init_database(_engine())
+    out.print(f"数据库已就绪 / database ready ({sync.total} reference rows inserted or updated)")
+
+
+@app.command("load-demo")
+def load_demo(seed: Annotated[int, typer.Option(help="随机种子 / random seed")] = 20191231) -> None:
+    """载入参考数据与合成演示数据 / load reference data and the synthetic demo data."""
+    from parknet.services.demo import load_demo as run
+
+    with _progress() as progress:
+        task = progress.add_task("生成并写入演示数据 / generating and writing demo data", total=None)
+        result = run(_engine(), seed=seed)
+        progress.update(task, total=1, completed=1)
+    out.print(f"已载入{result.label}（synthetic demo data, seed {result.seed}, batch {result.batch_id}）")
+    for table, n in result.rows.items():
+        out.print(f"  {table}: {n:,}")
+
+
+@app.command()
+def serve(host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(help="端口")] = 8000) -> None:
+    """启动网页与API / start the web app and API."""
+    import uvicorn
+
+    uvicorn.run("parknet.web.app:create_app", factory=True, host=host, port=port)
+
+
+@app.command("import")
+def import_(kind: Annotated[str, typer.Argument(help="zones, indicators, industry-output, enterprises, enterprise-years, relocations")],
+            file: Annotated[Path, typer.Argument(help=".csv (UTF-8/GBK) or .xlsx")]) -> None:
+    """导入数据文件（整文件校验，全部成功才写入）/ import a file: validated whole, written in one transaction."""
+    from parknet.store.importers import import_file
+
+    try:
+        with _progress() as progress:
+            task = progress.add_task(f"导入 / importing {file.name}", total=None)
+            summary = import_file(_engine(), kind, file)
+            progress.update(task, total=1, completed=1)
+    except ParkNetError as exc:
+        _fail(exc)
+    if summary.batch_id is None:
+        out.print(f"{file}: {summary.rows_read} 行均未变化，未写入 / {summary.rows_read} rows unchanged, nothing written")
+    else:
+        out.print(f"{file}: 读取 {summary.rows_read} 行，新增 {summary.inserted}，更新 {summary.updated}，"
+                  f"未变 {summary.unchanged}（批次 {summary.batch_id}，编码 {summary.encoding}）")
+
+
+@app.command()
+def export(kind: Annotated[str, typer.Argument(help="zones, indicators, industry-output, enterprises, enterprise-years, relocations")],
+           file: Annotated[Path, typer.Argument(help="target .csv or .xlsx")],
+           headers: Annotated[str, typer.Option(help="en (default) or zh column headers")] = "en") -> None:
+    """导出数据为 CSV 或 XLSX / export a kind of data to CSV or XLSX."""
+    from parknet.store.exporters import export_kind
+
+    try:
+        n = export_kind(_engine(), kind, file, headers=headers)
+    except ParkNetError as exc:
+        _fail(exc)
+    out.print(f"已导出 {n} 行到 {file} / exported {n} rows")
+
+
+@app.command()
+def template(kind: Annotated[str, typer.Argument(help="zones, indicators, industry-output, enterprises, enterprise-years, relocations")],
+             file: Annotated[Path, typer.Argument(help="target .xlsx (with a 说明 sheet) or .csv")]) -> None:
+    """生成导入模板 / write an empty import template."""
+    from parknet.store.exporters import write_template
+
+    try:
+        write_template(kind, file)
+    except ParkNetError as exc:
+        _fail(exc)
+    out.print(f"模板已生成 / template written: {file}")
+
+
+@app.command()
+def zones(level: Annotated[str | None, typer.Option(help="national | provincial | other")] = None,
+          province: Annotated[str | None, typer.Option(help="省份代码或名称 / GB/T 2260 code or name")] = None,
+          year: Annotated[int | None, typer.Option(help="该年已设立的园区，并显示该年GDP")] = None,
+          as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False) -> None:
+    """列出园区 / list zones."""
+    from parknet.services.zones import list_zones
+
+    try:
+        rows = list_zones(_engine(), level=level, province=province, year=year)
+    except ParkNetError as exc:
+        _fail(exc)
+    if as_json:
+        _json([r.to_dict() for r in rows])
+        return
+    table = Table(title=f"园区 Zones ({len(rows)})")
+    for title in ("代码 id", "名称 name", "级别 level", "省份 province", "城市 city", "批准 approved"):
+        table.add_column(title)
+    if year is not None:
+        table.add_column(f"{year} GDP (万元)", justify="right")
+    for r in rows:
+        cells = [r.zone_id, r.name + (" *" if r.is_synthetic else ""), r.level, r.province, r.city or "",
+                 str(r.approved_year or "")]
+        if year is not None:
+            cells.append("" if r.gdp is None else f"{r.gdp:,.0f}")
+        table.add_row(*cells)
+    out.print(table)
+    if any(r.is_synthetic for r in rows):
+        out.print("* 合成演示数据 / synthetic demo data")
+
+
+@app.command()
+def indicators(as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False) -> None:
+    """列出指标定义 / list indicator definitions."""
+    from parknet.domain import INDICATORS
+
+    if as_json:
+        _json([{"code": d.code, "name_zh": d.name_zh, "name_en": d.name_en, "unit": d.unit,
+                "direction": d.direction.value, "kind": d.kind.value} for d in INDICATORS])
+        return
+    table = Table(title="指标 Indicators")
+    for title in ("代码 code", "名称", "name", "单位 unit", "方向 direction"):
+        table.add_column(title)
+    for d in INDICATORS:
+        table.add_row(d.code, d.name_zh, d.name_en, d.unit, d.direction.value)
+    out.print(table)
+
+
+@app.command()
+def summary(year: Annotated[int | None, typer.Option(help="年份（默认2019）")] = None,
+            as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False) -> None:
+    """全国高新区概览 / national key figures for one year."""
+    from parknet.services.overview import latest_year, overview
+
+    engine = _engine()
+    try:
+        result = overview(engine, year or (2019 if (latest_year(engine) or 0) >= 2019 else latest_year(engine) or 2019))
+    except ParkNetError as exc:
+        _fail(exc)
+    if as_json:
+        _json(result.to_dict())
+        return
+
+    def pct(x: float | None) -> str:
+        return "—" if x is None else f"{x:.1%}"
+
+    def times(x: float | None) -> str:
+        return "—" if x is None else f"{x:.2f}×"
+
+    table = Table(title=f"{result.year} 年国家高新区概览 / national high-tech zones")
+    table.add_column("指标 figure")
+    table.add_column("数值 value", justify="right")
+    table.add_row("国家高新区数量 national zones", str(result.zones))
+    table.add_row("省级高新区数量 provincial zones", str(result.provincial_zones))
+    table.add_row("占全国GDP比重 share of national GDP", pct(result.gdp_share_of_nation))
+    table.add_row("占全国土地比重 share of land", f"{result.land_share_of_nation:.2%}" if result.land_share_of_nation else "—")
+    table.add_row("前10位GDP占比 top-10 GDP share", pct(result.top10_gdp_share))
+    table.add_row("前10位发明专利授权占比 top-10 invention patents", pct(result.top10_invention_patent_share))
+    table.add_row("R&D强度/全国 R&D intensity vs nation", times(result.rd_intensity_vs_nation))
+    table.add_row("人才密度/全国 talent density vs nation", times(result.talent_density_vs_nation))
+    out.print(table)
+    if result.data_label:
+        out.print(f"注意：以上数字为合成演示数据 / NOTE: these figures are {result.data_label}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

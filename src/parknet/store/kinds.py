@@ -1,0 +1,251 @@
+"""The importable/exportable kinds of data: their columns (English and Chinese headers), cell parsers,
+natural keys and target tables. One place defines a kind; import, export and templates all read it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Table
+
+from parknet.codes import uscc_problem
+from parknet.store import models
+from parknet.store.tabular import FORMULA_PREFIXES
+from parknet.store.types import to_decimal
+
+__all__ = ["CellError", "Column", "Kind", "KINDS", "kind_by_name", "MIN_YEAR"]
+
+MIN_YEAR = 1985  # the first Chinese high-tech parks (深圳科技工业园 1985); earlier data is an error
+
+
+class CellError(ValueError):
+    """A cell's value is invalid; the message is the reason shown to the user."""
+
+
+# --- cell parsers ------------------------------------------------------------------------------------
+
+def text(max_len: int) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        if value.startswith(FORMULA_PREFIXES):
+            raise CellError(f"text starting with {value[0]!r} looks like a spreadsheet formula "
+                            "(CSV injection); remove the leading character")
+        if any(ord(c) < 32 for c in value):
+            raise CellError("text contains control characters")
+        if len(value) > max_len:
+            raise CellError(f"longer than {max_len} characters")
+        return value
+    return parse
+
+
+def pattern(regex: str, what: str) -> Callable[[str], str]:
+    compiled = re.compile(regex)
+
+    def parse(value: str) -> str:
+        if value.startswith(FORMULA_PREFIXES):
+            raise CellError(f"{what}: starts with {value[0]!r} (spreadsheet formula / CSV injection)")
+        if not compiled.fullmatch(value):
+            raise CellError(f"{what} expected, got {value!r}")
+        return value
+    return parse
+
+
+def integer(lo: int, hi: int, what: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value)
+        except ValueError:
+            try:
+                as_float = float(value)
+            except ValueError:
+                raise CellError(f"{what} must be a whole number, got {value!r}") from None
+            if not as_float.is_integer():
+                raise CellError(f"{what} must be a whole number, got {value!r}") from None
+            number = int(as_float)
+        if not lo <= number <= hi:
+            raise CellError(f"{what} {number} is out of range {lo}–{hi}")
+        return number
+    return parse
+
+
+def year(value: str) -> int:
+    """A year from MIN_YEAR to the current year."""
+    return integer(MIN_YEAR, date.today().year, "year")(value)
+
+
+def real(lo: float, hi: float, what: str) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise CellError(f"{what} must be a number, got {value!r}") from None
+        if not lo <= number <= hi:
+            raise CellError(f"{what} {number:g} is out of range {lo:g}–{hi:g}")
+        return number
+    return parse
+
+
+_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+
+
+def quantity(value: str) -> Decimal:
+    """An exact number with at most 4 decimals; thousands separators (1,234.5) are accepted."""
+    if "," in value and _THOUSANDS.fullmatch(value):
+        value = value.replace(",", "")
+    try:
+        return to_decimal(value)
+    except ValueError as exc:
+        raise CellError(f"value: {exc}") from None
+
+
+def iso_date(value: str) -> date:
+    m = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})", value)
+    if not m:
+        raise CellError(f"date must be YYYY-MM-DD, got {value!r}")
+    try:
+        parsed = date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError as exc:
+        raise CellError(f"not a calendar date {value!r}: {exc}") from None
+    if not date(MIN_YEAR, 1, 1) <= parsed <= date.today():
+        raise CellError(f"date {parsed.isoformat()} is out of range {MIN_YEAR}-01-01 – today")
+    return parsed
+
+
+_LEVELS = {"national": "national", "国家级": "national", "国家": "national",
+           "provincial": "provincial", "省级": "provincial", "省": "provincial",
+           "other": "other", "其他": "other"}
+
+
+def level(value: str) -> str:
+    try:
+        return _LEVELS[value.lower()]
+    except KeyError:
+        raise CellError(f"level must be national/provincial/other (国家级/省级/其他), got {value!r}") from None
+
+
+_BOOLS = {"true": True, "false": False, "1": True, "0": False, "是": True, "否": False, "yes": True, "no": False}
+
+
+def boolean(value: str) -> bool:
+    try:
+        return _BOOLS[value.lower()]
+    except KeyError:
+        raise CellError(f"expected true/false (是/否), got {value!r}") from None
+
+
+def credit_code(value: str) -> str:
+    problem = uscc_problem(value.upper())
+    if problem:
+        raise CellError(problem)
+    return value.upper()
+
+
+ZONE_ID = pattern(r"[a-z0-9][a-z0-9-]{0,63}", "zone id (lower-case letters, digits and '-')")
+INDICATOR = pattern(r"[a-z][a-z0-9_]{0,63}", "indicator code")
+INDUSTRY = pattern(r"[A-T]|\d{2}|\d{3}|\d{4}", "GB/T 4754-2017 industry code")
+DIVISION_CODE = pattern(r"[1-9]\d{5}", "GB/T 2260 code (6 digits)")
+
+
+# --- specifications ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a kind: canonical English header, Chinese header, parser and database column."""
+
+    name: str
+    zh: str
+    parse: Callable[[str], Any]
+    required: bool = True
+    nullable: bool = False
+    db: str | None = None
+    help_zh: str = ""
+    #: few distinct values (codes, years): the importer parses each distinct text once
+    repetitive: bool = False
+
+    @property
+    def db_name(self) -> str:
+        return self.db or self.name
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An importable kind: ``parknet import KIND FILE``."""
+
+    name: str
+    title_zh: str
+    model: type[models.Base]
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    order_by: tuple[str, ...] = field(default=())
+
+    @property
+    def table(self) -> Table:
+        return self.model.__table__  # type: ignore[return-value]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+_VALUE = Column("value", "数值", quantity, help_zh="数值；金额单位万元，最多4位小数")
+_YEAR = Column("year", "年份", year, help_zh=f"{MIN_YEAR}年至今", repetitive=True)
+_ZONE = Column("zone_id", "园区代码", ZONE_ID, help_zh="园区代码，如 zhongguancun", repetitive=True)
+_INDICATOR = Column("indicator", "指标代码", INDICATOR, db="indicator_code", help_zh="指标代码，如 gdp",
+                    repetitive=True)
+_CREDIT = Column("credit_code", "统一社会信用代码", credit_code, help_zh="18位统一社会信用代码", repetitive=True)
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("zones", "园区", models.Zone, (
+        Column("zone_id", "园区代码", ZONE_ID, db="id"),
+        Column("name", "园区名称", text(200)),
+        Column("level", "级别", level, help_zh="national/provincial/other 或 国家级/省级/其他"),
+        Column("province_code", "省份代码", DIVISION_CODE, help_zh="GB/T 2260 省级代码，如 420000"),
+        Column("city", "城市", text(50), required=False, nullable=True),
+        Column("city_code", "城市代码", DIVISION_CODE, required=False, nullable=True),
+        Column("approved_year", "批准年份", integer(1985, 2100, "approved_year"), required=False, nullable=True),
+        Column("area_km2", "面积(平方公里)", real(0, 100_000, "area_km2"), required=False, nullable=True),
+        Column("lat", "纬度", real(3, 54, "lat"), required=False, nullable=True),
+        Column("lon", "经度", real(73, 136, "lon"), required=False, nullable=True),
+        Column("is_synthetic", "合成数据", boolean, required=False, help_zh="是否为合成演示数据"),
+    ), key=("zone_id",)),
+    Kind("indicators", "园区年度指标", models.ZoneIndicatorValue,
+         (_ZONE, _YEAR, _INDICATOR, _VALUE), key=("zone_id", "year", "indicator")),
+    Kind("industry-output", "园区分行业产出", models.ZoneIndustryOutput, (
+        _ZONE, _YEAR,
+        Column("industry_code", "行业代码", INDUSTRY, help_zh="GB/T 4754-2017 行业代码，如 39", repetitive=True),
+        _INDICATOR, _VALUE,
+    ), key=("zone_id", "year", "industry_code", "indicator")),
+    Kind("enterprises", "企业", models.Enterprise, (
+        _CREDIT,
+        Column("name", "企业名称", text(200)),
+        Column("industry_code", "行业代码", INDUSTRY, required=False, nullable=True),
+        Column("zone_id", "所在园区", ZONE_ID, required=False, nullable=True),
+        Column("incubated_in", "孵化园区", ZONE_ID, required=False, nullable=True),
+        Column("founded_year", "成立年份", integer(1900, 2100, "founded_year"), required=False, nullable=True),
+        Column("is_synthetic", "合成数据", boolean, required=False),
+    ), key=("credit_code",)),
+    Kind("enterprise-years", "企业年度数据", models.EnterpriseValue, (
+        _CREDIT, _YEAR,
+        Column("zone_id", "填报园区", ZONE_ID, help_zh="该年填报该企业数据的园区", repetitive=True),
+        _INDICATOR, _VALUE,
+    ), key=("credit_code", "year", "indicator")),
+    Kind("relocations", "企业迁移", models.Relocation, (
+        _CREDIT,
+        Column("from_zone", "迁出园区", ZONE_ID),
+        Column("to_zone", "迁入园区", ZONE_ID),
+        Column("date", "迁移日期", iso_date, db="moved_on", help_zh="YYYY-MM-DD"),
+    ), key=("credit_code", "date")),
+)}
+
+
+def kind_by_name(name: str) -> Kind:
+    """The kind called ``name``; raises ``InvalidArgument`` naming the valid kinds."""
+    from parknet.errors import InvalidArgument
+
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise InvalidArgument("KIND", f"unknown kind {name!r}; choose one of {', '.join(KINDS)}") from None
