@@ -72,7 +72,7 @@ def load_demo(seed: Annotated[int, typer.Option(help="随机种子 / random seed
         task = progress.add_task("生成并写入演示数据 / generating and writing demo data", total=None)
         result = run(_engine(), seed=seed)
         progress.update(task, total=1, completed=1)
-    out.print(f"已载入{result.label}（synthetic demo data, seed {result.seed}, batch {result.batch_id}）")
+    out.print(f"已载入合成演示数据 / loaded {result.label} (seed {result.seed}, batch {result.batch_id})")
     for table, n in result.rows.items():
         out.print(f"  {table}: {n:,}")
 

@@ -84,7 +84,7 @@ def _write(conn: Connection, data: DemoData, batch_id: int) -> dict[str, int]:
     rows: dict[str, int] = {}
     _set_areas(conn, national, batch_id)
     synthetic = data.zones.filter(pl.col("is_synthetic")).rename({"zone_id": "id"}).with_columns(stamp)
-    rows["zones"] = insert_frame(conn, models.Zone.__table__, synthetic)
+    rows["synthetic_zones"] = insert_frame(conn, models.Zone.__table__, synthetic)
     rows["zone_indicator_values"] = insert_frame(
         conn, models.ZoneIndicatorValue.__table__,
         data.zone_indicators.rename({"indicator": "indicator_code"}).with_columns(stamp))
