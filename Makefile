@@ -9,16 +9,19 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 PARKNET := $(VENV)/bin/parknet
 STAMP  := $(VENV)/.installed-stamp
-HOST ?= 127.0.0.1
-PORT ?= 8000
+PARKNET_HOST ?= 127.0.0.1
+PARKNET_PORT ?= 8000
+export PARKNET_HOST PARKNET_PORT
+VENDOR := src/parknet/web/static/vendor
+ASSETS := $(VENDOR)/echarts.min.js $(VENDOR)/htmx.min.js
 
-# Debian packages the tests need (installed only when run as root and missing).
-APT_TEST_PACKAGES := postgresql postgresql-client
+# Debian packages (installed by system-deps only when run as root and missing): PostgreSQL for the store tests,
+# chromium for the browser tests, a CJK font so Chinese renders in screenshots and charts.
 
-.PHONY: help install system-deps demo test test-fast bench clean
+.PHONY: help install assets system-deps demo test test-fast bench clean
 
 help:
-	@echo "make demo   - install, build var/parknet.db, load the synthetic demo data, show the summary"
+	@echo "make demo   - install, build var/parknet.db, load the synthetic demo data, start the dashboard"
 	@echo "make test   - install (apt packages too when root), start PostgreSQL if needed, run all tests"
 	@echo "make bench  - run the benchmarks in benchmarks/"
 
@@ -28,16 +31,30 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+# Front-end assets come from the npm registry (package.json / package-lock.json) and are served locally.
+node_modules/.package-lock.json: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; } || { echo "npm is missing: install Node.js and npm"; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ASSETS): node_modules/.package-lock.json
+	mkdir -p $(VENDOR)
+	cp node_modules/echarts/dist/echarts.min.js node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+
+assets: $(ASSETS)
 
 system-deps:
 	@missing=""; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	command -v psql >/dev/null 2>&1 || missing="$$missing postgresql-client"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_TEST_PACKAGES) >/dev/null; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	  else \
 	    echo "missing Debian packages:$$missing — install them (sudo apt-get install$$missing) or set PARKNET_TEST_POSTGRES_URL"; exit 1; \
 	  fi; \
@@ -46,6 +63,10 @@ system-deps:
 demo: install
 	$(PARKNET) load-demo
 	$(PARKNET) summary
+	@echo
+	@echo "ParkNet: http://$(PARKNET_HOST):$(PARKNET_PORT)/   (Ctrl-C stops it)"
+	@$(PARKNET) users ensure-admin
+	$(PARKNET) serve
 
 test: install system-deps
 	@url=$$(scripts/pg-test-server.sh) && \

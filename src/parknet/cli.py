@@ -5,6 +5,7 @@ Exit codes: 0 success, 2 invalid input (nothing written), 1 unexpected error.
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from parknet.errors import ImportRejected, ParkNetError
+from parknet.errors import ImportRejected, InvalidArgument, ParkNetError
 
 app = typer.Typer(
     help="ParkNet 国家高新区协同发展平台 — coordination platform for China's national high-tech zones.",
@@ -78,12 +79,21 @@ def load_demo(seed: Annotated[int, typer.Option(help="随机种子 / random seed
 
 
 @app.command()
-def serve(host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
-          port: Annotated[int, typer.Option(help="端口")] = 8000) -> None:
-    """启动网页与API / start the web app and API."""
+def serve(host: Annotated[str, typer.Option(envvar="PARKNET_HOST", help="监听地址 / address")] = "127.0.0.1",
+          port: Annotated[int, typer.Option(envvar="PARKNET_PORT", help="端口 / port")] = 8000,
+          workers: Annotated[int, typer.Option(help="进程数 / worker processes")] = 1) -> None:
+    """启动网页与API / start the web app and API (PARKNET_HOST, PARKNET_PORT)."""
     import uvicorn
 
-    uvicorn.run("parknet.web.app:create_app", factory=True, host=host, port=port)
+    from parknet.web.app import create_app
+
+    try:
+        create_app()  # fail fast with a clear message when the schema is not ready
+    except ParkNetError as exc:
+        _fail(exc)
+    out.print(f"ParkNet: http://{host}:{port}/")
+    uvicorn.run("parknet.web.app:create_app", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=True, log_level="warning")
 
 
 @app.command("import")
@@ -95,7 +105,7 @@ def import_(kind: Annotated[str, typer.Argument(help="zones, indicators, industr
     try:
         with _progress() as progress:
             task = progress.add_task(f"导入 / importing {file.name}", total=None)
-            summary = import_file(_engine(), kind, file)
+            summary = import_file(_engine(), kind, file, user=f"cli:{getpass.getuser()}")
             progress.update(task, total=1, completed=1)
     except ParkNetError as exc:
         _fail(exc)
@@ -216,6 +226,101 @@ def summary(year: Annotated[int | None, typer.Option(help="年份（默认2019�
     out.print(table)
     if result.data_label:
         out.print(f"注意：以上数字为合成演示数据 / NOTE: these figures are {result.data_label}")
+
+
+users = typer.Typer(help="用户与令牌 / users and API tokens", no_args_is_help=True)
+app.add_typer(users, name="users")
+audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
+
+
+def _read_password(password_stdin: bool) -> str:
+    if not password_stdin:
+        _fail(InvalidArgument("--password-stdin", "give the password on standard input with --password-stdin"))
+    password = sys.stdin.readline().rstrip("\r\n")
+    return password
+
+
+@users.command("add")
+def users_add(name: Annotated[str, typer.Argument(help="用户名 / user name")],
+              role: Annotated[str, typer.Option(help="admin | zone_admin | analyst | expert | viewer")],
+              zone: Annotated[str | None, typer.Option(help="zone_admin 所属园区代码 / the zone a zone_admin writes")] = None,
+              password_stdin: Annotated[bool, typer.Option("--password-stdin", help="从标准输入读取密码 / read the password from stdin")] = False) -> None:
+    """新增用户 / add a user."""
+    from parknet.services.accounts import add_user
+
+    password = _read_password(password_stdin)
+    try:
+        add_user(_engine(), name, role, password, zone_id=zone, actor=f"cli:{getpass.getuser()}")
+    except ParkNetError as exc:
+        _fail(exc)
+    out.print(f"已创建用户 / user created: {name} ({role}{', ' + zone if zone else ''})")
+
+
+@users.command("token")
+def users_token(name: Annotated[str, typer.Argument(help="用户名 / user name")]) -> None:
+    """生成API令牌（仅显示一次）/ print a new API token for 'Authorization: Bearer TOKEN'."""
+    from parknet.services.accounts import issue_token
+
+    try:
+        print(issue_token(_engine(), name, actor=f"cli:{getpass.getuser()}"))
+    except ParkNetError as exc:
+        _fail(exc)
+
+
+@users.command("set-password")
+def users_set_password(name: Annotated[str, typer.Argument(help="用户名 / user name")],
+                       password_stdin: Annotated[bool, typer.Option("--password-stdin", help="read the password from stdin")] = False) -> None:
+    """重设密码 / set a user's password."""
+    from parknet.services.accounts import set_password
+
+    try:
+        set_password(_engine(), name, _read_password(password_stdin), actor=f"cli:{getpass.getuser()}")
+    except ParkNetError as exc:
+        _fail(exc)
+    out.print(f"密码已更新 / password set for {name}")
+
+
+@users.command("ensure-admin")
+def users_ensure_admin(name: Annotated[str, typer.Option(help="管理员用户名")] = "admin") -> None:
+    """确保存在管理员账号（make demo 使用）/ make sure an admin exists: PARKNET_ADMIN_PASSWORD sets its
+    password; otherwise a new admin gets a random password, printed once."""
+    import os
+    import secrets
+
+    from parknet.services.accounts import add_user, set_password, user_exists
+
+    engine = _engine()
+    wanted = os.environ.get("PARKNET_ADMIN_PASSWORD")
+    actor = f"cli:{getpass.getuser()}"
+    try:
+        if user_exists(engine, name):
+            if wanted:
+                set_password(engine, name, wanted, actor=actor)
+                out.print(f"登录 / sign in: {name} / PARKNET_ADMIN_PASSWORD")
+            else:
+                out.print(f"登录 / sign in: {name} (password printed when it was created; reset it with "
+                          "PARKNET_ADMIN_PASSWORD=... make demo)")
+            return
+        password = wanted or secrets.token_urlsafe(12)
+        add_user(engine, name, "admin", password, actor=actor)
+    except ParkNetError as exc:
+        _fail(exc)
+    shown = "PARKNET_ADMIN_PASSWORD" if wanted else password
+    out.print(f"登录 / sign in: {name} / {shown}" + ("" if wanted else "  (只显示这一次 / shown only this once)"))
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """校验审计日志哈希链 / verify the audit log's hash chain (exit 1 when broken)."""
+    from parknet.store.audit import verify_chain
+
+    check = verify_chain(_engine())
+    if check.ok:
+        out.print(f"审计日志完整 / audit chain intact: {check.entries} entries")
+        return
+    print(f"审计日志被篡改 / audit chain broken at entry {check.first_bad_id}: {check.reason}", file=sys.stderr)
+    raise typer.Exit(1)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -18,7 +18,7 @@ from parknet.domain import ZoneLevel
 from parknet.errors import InvalidArgument
 from parknet.store import models
 
-__all__ = ["Overview", "overview", "latest_year"]
+__all__ = ["Overview", "overview", "latest_year", "top_share_trend", "province_aggregates", "data_version"]
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,8 @@ def overview(engine: Engine, year: int) -> Overview:
         provincial_zones=counts.get(ZoneLevel.PROVINCIAL.value, 0),
         gdp_share_of_nation=_ratio(gdp_sum, nation["gdp_100m_yuan"] * 1e4) if nation and gdp else None,
         land_share_of_nation=_ratio(area, CHINA_LAND_AREA_KM2) if area else None,
-        top10_gdp_share=top_share(list(gdp.values()), 10) if gdp else None,
-        top10_invention_patent_share=top_share(list(patents.values()), 10) if patents else None,
+        top10_gdp_share=top_share(list(gdp.values()), 10) if gdp_sum else None,
+        top10_invention_patent_share=top_share(list(patents.values()), 10) if sum(patents.values()) else None,
         rd_intensity_vs_nation=_ratio(_ratio(sum(rd.values()), gdp_sum) or 0,
                                       nation["rd_expenditure_100m_yuan"] / nation["gdp_100m_yuan"])
         if nation and rd and gdp_sum else None,
@@ -91,3 +91,47 @@ def overview(engine: Engine, year: int) -> Overview:
         if nation and rd_people and employees else None,
         data_label=DEMO_LABEL if demo else None,
     )
+
+
+def top_share_trend(engine: Engine, indicator: str = "gdp", k: int = 10) -> list[dict[str, object]]:
+    """Top-k share of national zones' ``indicator`` for every year with data (the polarization trend)."""
+    z, v = models.Zone, models.ZoneIndicatorValue
+    stmt = (select(v.year, v.value).join(z, z.id == v.zone_id)
+            .where(v.indicator_code == indicator, z.level == ZoneLevel.NATIONAL.value).order_by(v.year))
+    by_year: dict[int, list[float]] = {}
+    with engine.connect() as conn:
+        for year, value in conn.execute(stmt):
+            by_year.setdefault(year, []).append(float(value))
+    return [{"year": year, "zones": len(values), "share": top_share(values, k)}
+            for year, values in by_year.items() if sum(values) > 0]
+
+
+def province_aggregates(engine: Engine, year: int) -> list[dict[str, object]]:
+    """Per province: number of national and provincial zones in ``year`` and their summed GDP (万元)."""
+    z, v, p = models.Zone, models.ZoneIndicatorValue, models.Province
+    zone_counts = (select(z.province_code, z.level, func.count().label("n"))
+                   .where((z.approved_year.is_(None)) | (z.approved_year <= year)).group_by(z.province_code, z.level))
+    gdp = (select(z.province_code, z.level, func.sum(v.value).label("gdp")).join(v, v.zone_id == z.id)
+           .where(v.year == year, v.indicator_code == "gdp").group_by(z.province_code, z.level))
+    with engine.connect() as conn:
+        provinces = conn.execute(select(p.code, p.name, p.short_name, p.name_en, p.region).order_by(p.code)).all()
+        counts = {(c, lv): n for c, lv, n in conn.execute(zone_counts)}
+        sums = {(c, lv): g for c, lv, g in conn.execute(gdp)}
+    out = []
+    for code, name, short, name_en, region in provinces:
+        national_gdp = sums.get((code, ZoneLevel.NATIONAL.value))
+        out.append({"province_code": code, "name": name, "short_name": short, "name_en": name_en, "region": region,
+                    "national_zones": counts.get((code, ZoneLevel.NATIONAL.value), 0),
+                    "provincial_zones": counts.get((code, ZoneLevel.PROVINCIAL.value), 0),
+                    "national_zone_gdp": None if national_gdp is None else float(national_gdp)})
+    return out
+
+
+def data_version(engine: Engine) -> tuple[int, int]:
+    """Changes whenever data changes (a new import batch or audit entry): the key for cached aggregates."""
+    from parknet.store.audit import AuditEntry
+
+    with engine.connect() as conn:
+        batch = conn.execute(select(func.max(models.ImportBatch.id))).scalar() or 0
+        entry = conn.execute(select(func.max(AuditEntry.id))).scalar() or 0
+    return int(batch), int(entry)

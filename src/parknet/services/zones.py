@@ -7,11 +7,11 @@ from decimal import Decimal
 
 from sqlalchemy import Engine, or_, select
 
-from parknet.errors import InvalidArgument
+from parknet.errors import InvalidArgument, NotFound
 from parknet.domain import ZoneLevel
 from parknet.store import models
 
-__all__ = ["ZoneRow", "list_zones", "resolve_province"]
+__all__ = ["ZoneRow", "list_zones", "resolve_province", "get_zone", "zone_indicators", "zone_industry_output"]
 
 
 @dataclass(frozen=True)
@@ -71,3 +71,41 @@ def list_zones(engine: Engine, *, level: str | None = None, province: str | None
     if year is not None:
         rows.sort(key=lambda r: (r.gdp is None, -(r.gdp or 0)))
     return rows
+
+
+def get_zone(engine: Engine, zone_id: str) -> dict[str, object]:
+    """One zone's reference record with its province name; NotFound when unknown."""
+    z, p = models.Zone, models.Province
+    with engine.connect() as conn:
+        row = conn.execute(select(z.id.label("zone_id"), z.name, z.level, z.province_code, p.name.label("province"),
+                                  p.region, z.city, z.city_code, z.approved_year, z.area_km2, z.lat, z.lon,
+                                  z.is_synthetic).join(p, p.code == z.province_code).where(z.id == zone_id)).first()
+    if row is None:
+        raise NotFound(f"unknown zone {zone_id!r}")
+    return dict(row._mapping)
+
+
+def zone_indicators(engine: Engine, zone_id: str, *, indicator: str | None = None) -> list[dict[str, object]]:
+    """A zone's indicator values over the years: ``year, indicator, value, unit, source`` (source = the import
+    batch's kind and file, so every figure says where it came from)."""
+    get_zone(engine, zone_id)
+    v, d, b = models.ZoneIndicatorValue, models.IndicatorDefinition, models.ImportBatch
+    stmt = (select(v.year, v.indicator_code, v.value, d.unit, b.kind, b.file_name)
+            .join(d, d.code == v.indicator_code).outerjoin(b, b.id == v.batch_id)
+            .where(v.zone_id == zone_id).order_by(v.indicator_code, v.year))
+    if indicator:
+        stmt = stmt.where(v.indicator_code == indicator)
+    with engine.connect() as conn:
+        return [{"year": y, "indicator": c, "value": float(x), "unit": u,
+                 "source": None if kind is None else f"{kind}: {name}"}
+                for y, c, x, u, kind, name in conn.execute(stmt)]
+
+
+def zone_industry_output(engine: Engine, zone_id: str, year: int) -> list[dict[str, object]]:
+    """A zone's revenue by GB/T 4754 division in ``year``, largest first."""
+    get_zone(engine, zone_id)
+    o, i = models.ZoneIndustryOutput, models.Industry
+    stmt = (select(o.industry_code, i.name, i.name_en, o.value).join(i, i.code == o.industry_code)
+            .where(o.zone_id == zone_id, o.year == year, o.indicator_code == "revenue").order_by(o.value.desc()))
+    with engine.connect() as conn:
+        return [{"industry_code": c, "name": n, "name_en": ne, "value": float(x)} for c, n, ne, x in conn.execute(stmt)]

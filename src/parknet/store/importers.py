@@ -7,6 +7,7 @@ not even a batch record. Every written row carries the id of its :class:`~parkne
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,11 +18,11 @@ from sqlalchemy import Connection, Engine, and_, bindparam, func, select, tuple_
 
 from parknet.config import get_settings
 from parknet.errors import ImportRejected, Problem
-from parknet.store import models
+from parknet.store import audit, models
 from parknet.store.kinds import CellError, Column, Kind, kind_by_name
 from parknet.store.tabular import Table, read_table
 
-__all__ = ["ImportSummary", "import_file", "upsert_records", "upsert_rows", "file_sha256"]
+__all__ = ["ImportSummary", "import_file", "import_rows", "upsert_records", "upsert_rows", "file_sha256"]
 
 
 @dataclass(frozen=True)
@@ -52,17 +53,41 @@ def file_sha256(path: Path) -> str:
 def import_file(engine: Engine, kind_name: str, path: Path | str, *, user: str | None = None) -> ImportSummary:
     """Validate ``path`` as kind ``kind_name`` and upsert its rows on their natural keys.
 
+    The batch is recorded in ``import_batches`` and summarised in the audit log (actor ``user``).
+
     Raises
     ------
     ImportRejected
         With one :class:`~parknet.errors.Problem` per invalid cell/row (``FILE:ROW:COLUMN: reason``);
         the database is unchanged.
     """
-    settings = get_settings()
     kind = kind_by_name(kind_name)
     path = Path(path)
-    table = read_table(path, max_bytes=settings.import_max_bytes)
-    collector = _Problems(settings.import_max_problems)
+    table = read_table(path, max_bytes=get_settings().import_max_bytes)
+    return _import(engine, kind, table, file_name=path.name, sha256=file_sha256(path), user=user,
+                   audit_rows=False)
+
+
+def import_rows(engine: Engine, kind_name: str, rows: list[dict[str, Any]], *, source: str,
+                user: str) -> ImportSummary:
+    """Validate and upsert ``rows`` (dicts keyed by the kind's English column names) as one batch.
+
+    Used by the API: the same parsers and checks as a file import; problems name ``source`` as the file,
+    the 1-based position in ``rows`` as the row. Every changed row is audited with its before and after.
+    """
+    kind = kind_by_name(kind_name)
+    header = [c.name for c in kind.columns if any(c.name in r for r in rows)] or [c.name for c in kind.columns]
+    table = Table(source, header, encoding="json")
+    for i, row in enumerate(rows, start=1):
+        table.rows.append((i, ["" if row.get(h) is None else str(row.get(h)).strip() for h in header]))
+    payload = json.dumps(rows, sort_keys=True, ensure_ascii=False, default=str).encode()
+    return _import(engine, kind, table, file_name=source, sha256=hashlib.sha256(payload).hexdigest(), user=user,
+                   audit_rows=True)
+
+
+def _import(engine: Engine, kind: Kind, table: Table, *, file_name: str, sha256: str, user: str | None,
+            audit_rows: bool) -> ImportSummary:
+    collector = _Problems(get_settings().import_max_problems)
     for problem in table.problems:
         collector.add(problem)
     columns = _map_header(kind, table, collector)
@@ -72,9 +97,11 @@ def import_file(engine: Engine, kind_name: str, path: Path | str, *, user: str |
     records = _parse_rows(kind, table, columns, refs, collector)
     collector.raise_if_any()
     present = list(columns.values())
+    actor = user or "cli"
+    changes: list[tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any]]] | None = [] if audit_rows else None
     with engine.begin() as conn:
-        batch_id = _new_batch(conn, kind, path, user, len(records))
-        inserted, updated, unchanged = upsert_records(conn, kind, records, present, batch_id)
+        batch_id = _new_batch(conn, kind, file_name, sha256, user, len(records))
+        inserted, updated, unchanged = upsert_records(conn, kind, records, present, batch_id, changes=changes)
         if inserted == updated == 0:
             conn.rollback()
             batch_id = None
@@ -82,7 +109,13 @@ def import_file(engine: Engine, kind_name: str, path: Path | str, *, user: str |
             conn.execute(models.ImportBatch.__table__.update()
                          .where(models.ImportBatch.id == batch_id)
                          .values(rows_inserted=inserted, rows_updated=updated, rows_unchanged=unchanged))
-    return ImportSummary(kind.name, str(path), table.encoding, len(records), inserted, updated, unchanged, batch_id)
+            for key, before, after in changes or []:
+                audit.append(conn, actor=actor, action="update" if before else "insert", entity=kind.name,
+                             entity_key="/".join(str(v) for v in key.values()), before=before, after=after)
+            audit.append(conn, actor=actor, action="import", entity=kind.name, entity_key=f"batch {batch_id}",
+                         after={"file": file_name, "sha256": sha256, "rows": len(records), "inserted": inserted,
+                                "updated": updated, "unchanged": unchanged})
+    return ImportSummary(kind.name, file_name, table.encoding, len(records), inserted, updated, unchanged, batch_id)
 
 
 # --- problems ----------------------------------------------------------------------------------------
@@ -283,9 +316,9 @@ def _parse_rows(kind: Kind, table: Table, columns: dict[int, Column], refs: _Ref
 
 # --- writing -----------------------------------------------------------------------------------------
 
-def _new_batch(conn: Connection, kind: Kind, path: Path, user: str | None, rows: int) -> int:
+def _new_batch(conn: Connection, kind: Kind, file_name: str, sha256: str, user: str | None, rows: int) -> int:
     result = conn.execute(models.ImportBatch.__table__.insert().values(
-        kind=kind.name, file_name=path.name, file_sha256=file_sha256(path),
+        kind=kind.name, file_name=file_name, file_sha256=sha256,
         imported_at=datetime.now(UTC), imported_by=user, rows_read=rows,
         rows_inserted=0, rows_updated=0, rows_unchanged=0))
     return int(result.inserted_primary_key[0])
@@ -297,19 +330,22 @@ def _chunks(items: list[Any], size: int) -> Iterable[list[Any]]:
 
 
 def upsert_records(conn: Connection, kind: Kind, records: list[dict[str, Any]], present: list[Column],
-                   batch_id: int | None) -> tuple[int, int, int]:
+                   batch_id: int | None, *, changes: list[Any] | None = None) -> tuple[int, int, int]:
     """Upsert ``records`` of ``kind`` on its natural key, comparing only the ``present`` columns."""
     key_cols = [kind.column(k).db_name for k in kind.key]
     value_cols = [c.db_name for c in present if c.db_name not in key_cols]
-    return upsert_rows(conn, kind.table, key_cols, value_cols, records, stamp={"batch_id": batch_id})
+    return upsert_rows(conn, kind.table, key_cols, value_cols, records, stamp={"batch_id": batch_id},
+                       changes=changes)
 
 
 def upsert_rows(conn: Connection, table: Any, key_cols: list[str], value_cols: list[str],
-                records: list[dict[str, Any]], *, stamp: dict[str, Any] | None = None) -> tuple[int, int, int]:
+                records: list[dict[str, Any]], *, stamp: dict[str, Any] | None = None,
+                changes: list[Any] | None = None) -> tuple[int, int, int]:
     """Insert new and update changed ``records`` (database column names) on the key ``key_cols``.
 
     Only ``value_cols`` are compared and updated; a row whose values are all equal is left alone. The
-    ``stamp`` columns (e.g. ``batch_id``) are written on inserted and updated rows only.
+    ``stamp`` columns (e.g. ``batch_id``) are written on inserted and updated rows only. When ``changes``
+    is a list, (key, before, after) dicts of every inserted or updated row are appended to it.
     Returns (inserted, updated, unchanged).
     """
     stamp = stamp or {}
@@ -326,6 +362,10 @@ def upsert_rows(conn: Connection, table: Any, key_cols: list[str], value_cols: l
     for record in records:
         key = tuple(record[k] for k in key_cols)
         values = tuple(record[v] for v in value_cols)
+        if changes is not None and existing.get(key) != values:
+            old = existing.get(key)
+            changes.append((dict(zip(key_cols, key)), None if old is None else dict(zip(value_cols, old)),
+                            dict(zip(value_cols, values))))
         if key not in existing:
             inserts.append({**record, **stamp})
         elif existing[key] != values:

@@ -1,0 +1,35 @@
+"""Who may do what: each permission names the roles that hold it. Every route declares one permission
+(``Allow(...)``); ``tests/web/test_access_matrix.py`` fails for a route without one.
+
+Roles: admin 省级管理员 (everything, province-wide) · zone_admin 园区管理员 (reads like an analyst, writes
+only its own zone) · analyst 分析人员 (reads everything) · expert 专家 (sci-tech platform; reads zone data) ·
+viewer 访客 (published aggregates only).
+"""
+
+from __future__ import annotations
+
+__all__ = ["PUBLIC", "AUTHENTICATED", "PERMISSIONS", "ZONE_SCOPED", "roles_for"]
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+_ALL = frozenset({"admin", "zone_admin", "analyst", "expert", "viewer"})
+_READERS = frozenset({"admin", "zone_admin", "analyst", "expert"})
+
+PERMISSIONS: dict[str, frozenset[str]] = {
+    AUTHENTICATED: _ALL,
+    "aggregates:read": _ALL,  # national / provincial aggregates, the zone list (published)
+    "zones:read": _READERS,  # a zone's own figures
+    "zones:write": frozenset({"admin", "zone_admin"}),
+    "audit:read": frozenset({"admin"}),
+}
+
+#: permissions that a zone_admin holds only for its own zone (the route's ``zone_id`` path parameter)
+ZONE_SCOPED = frozenset({"zones:write"})
+
+
+def roles_for(permission: str) -> frozenset[str]:
+    """The roles that hold ``permission`` (empty for PUBLIC: no login needed)."""
+    if permission == PUBLIC:
+        return frozenset()
+    return PERMISSIONS[permission]

@@ -1,0 +1,111 @@
+// ParkNet dashboard: charts fetch their numbers from /api/v1 (the "data" link beside each chart shows them).
+// No inline script anywhere: the Content-Security-Policy forbids it.
+"use strict";
+
+const LANG = document.body.dataset.lang || "zh";
+const T = (zh, en) => (LANG === "en" ? en : zh);
+const CSRF = document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+// Province tile grid (approximate geography): GB/T 2260 code -> [column, row].
+const TILES = {
+  "230000": [8, 0], "150000": [4, 1], "110000": [5, 1], "210000": [7, 1], "220000": [8, 1],
+  "650000": [0, 2], "620000": [2, 2], "640000": [3, 2], "140000": [4, 2], "130000": [5, 2], "120000": [6, 2],
+  "630000": [1, 3], "610000": [3, 3], "410000": [4, 3], "370000": [5, 3], "320000": [6, 3],
+  "540000": [0, 4], "510000": [2, 4], "500000": [3, 4], "420000": [4, 4], "340000": [5, 4], "330000": [6, 4], "310000": [7, 4],
+  "530000": [2, 5], "520000": [3, 5], "430000": [4, 5], "360000": [5, 5], "350000": [6, 5], "710000": [7, 5],
+  "450000": [4, 6], "440000": [5, 6], "810000": [6, 6],
+  "460000": [4, 7], "820000": [5, 7],
+};
+
+const fmt = (v) => (v == null ? "—" : Number(v).toLocaleString(LANG === "en" ? "en-US" : "zh-CN", {maximumFractionDigits: 0}));
+
+function tiles(el, rows) {
+  const data = rows.filter((r) => TILES[r.province_code]).map((r) => {
+    const [x, y] = TILES[r.province_code];
+    return {value: [x, y, r.national_zone_gdp || 0], row: r};
+  });
+  const max = Math.max(1, ...data.map((d) => d.value[2]));
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {formatter: (p) => `${LANG === "en" ? p.data.row.name_en : p.data.row.name}<br>` +
+      `${T("国家高新区", "national zones")}: ${p.data.row.national_zones}<br>` +
+      `${T("省级高新区", "provincial zones")}: ${p.data.row.provincial_zones}<br>GDP: ${fmt(p.data.row.national_zone_gdp)}`},
+    grid: {left: 4, right: 4, top: 4, bottom: 40},
+    xAxis: {type: "category", data: [...Array(9).keys()], show: false},
+    yAxis: {type: "category", data: [...Array(8).keys()], show: false, inverse: true},
+    visualMap: {min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0,
+                inRange: {color: ["#eef4fb", "#6aa1d8", "#08306b"]}},
+    series: [{type: "heatmap", data, itemStyle: {borderColor: "#fff", borderWidth: 2},
+              label: {show: true, formatter: (p) => (LANG === "en" ? p.data.row.name_en : p.data.row.short_name)}}],
+  });
+  chart.on("click", (p) => { window.location.href = `/provinces/${p.data.row.province_code}`; });
+  return chart;
+}
+
+function trend(el, rows) {
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {trigger: "axis", valueFormatter: (v) => `${v.toFixed(1)}%`},
+    xAxis: {type: "category", data: rows.map((r) => r.year)},
+    yAxis: {type: "value", axisLabel: {formatter: "{value}%"}, scale: true},
+    series: [{type: "line", name: T("前10位占比", "top-10 share"), data: rows.map((r) => +(r.share * 100).toFixed(2)),
+              smooth: false, symbolSize: 6}],
+  });
+  return chart;
+}
+
+function zoneIndicators(el, rows) {
+  const byCode = {};
+  rows.forEach((r) => { (byCode[r.indicator] ||= []).push([String(r.year), r.value]); });
+  const years = [...new Set(rows.map((r) => String(r.year)))].sort();
+  const codes = Object.keys(byCode);
+  const selected = Object.fromEntries(codes.map((c) => [c, c === "gdp"]));
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {trigger: "axis"},
+    legend: {type: "scroll", selectedMode: "single", selected},
+    xAxis: {type: "category", data: years},
+    yAxis: {type: "value", scale: true},
+    series: codes.map((c) => ({type: "line", name: c, data: byCode[c]})),
+  });
+  return chart;
+}
+
+function industry(el, rows) {
+  const top = rows.slice(0, 15).reverse();
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+    grid: {left: 8, right: 24, containLabel: true},
+    xAxis: {type: "value"},
+    yAxis: {type: "category", data: top.map((r) => `${r.industry_code} ${LANG === "en" ? r.name_en : r.name}`)},
+    series: [{type: "bar", data: top.map((r) => r.value)}],
+  });
+  return chart;
+}
+
+const RENDERERS = {tiles, trend, "zone-indicators": zoneIndicators, industry};
+
+async function drawCharts(root) {
+  for (const el of root.querySelectorAll("[data-chart]")) {
+    if (el.dataset.drawn) continue;
+    el.dataset.drawn = "1";
+    try {
+      const response = await fetch(el.dataset.src, {credentials: "same-origin", headers: {Accept: "application/json"}});
+      if (!response.ok) throw new Error(`${response.status}`);
+      const chart = RENDERERS[el.dataset.chart](el, await response.json());
+      el.dataset.ready = "1";
+      window.addEventListener("resize", () => chart.resize());
+    } catch (err) {
+      el.textContent = T("图表数据加载失败：", "Chart data failed to load: ") + err.message;
+      el.dataset.ready = "error";
+    }
+  }
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  drawCharts(document);
+  document.querySelectorAll("select[data-autosubmit]").forEach((s) => s.addEventListener("change", () => s.form.submit()));
+  document.body.addEventListener("htmx:configRequest", (e) => { e.detail.headers["X-CSRF-Token"] = CSRF; });
+  document.body.addEventListener("htmx:afterSwap", (e) => drawCharts(e.target));
+});
