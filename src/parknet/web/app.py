@@ -20,7 +20,7 @@ from parknet.web.api import zones as zones_api
 from parknet.web.cache import Cache
 from parknet.web.pages import routes as page_routes
 from parknet.web.problems import install_handlers
-from parknet.web.security import SecurityHeaders
+from parknet.web.security import CredentialCache, SecurityHeaders
 
 __all__ = ["create_app", "HEAD_REVISION"]
 
@@ -52,6 +52,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
                   description="国家高新区协同发展平台 API. Errors are application/problem+json (RFC 9457).")
     app.state.engine = engine
     app.state.cache = Cache(engine)
+    app.state.credentials = CredentialCache()
     app.state.demo_label = lambda: app.state.cache.get("demo_label", lambda: _demo_label(engine))
     app.add_middleware(SecurityHeaders)
     install_handlers(app)

@@ -26,7 +26,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "top10_invention_patent_share": ("前10位发明专利授权占比", "Top-10 zones' invention patent share"),
     "rd_intensity_vs_nation": ("R&D强度 / 全国", "R&D intensity vs nation"),
     "talent_density_vs_nation": ("人才密度 / 全国", "Talent density vs nation"),
-    "map_title": ("各省国家高新区GDP（万元）", "National zones' GDP by province (10k yuan)"),
+    "map_title": ("各省国家高新区GDP（亿元）", "National zones' GDP by province (100m yuan)"),
     "trend_title": ("前10位园区GDP占比趋势", "Top-10 share of GDP over time"),
     "data": ("数据", "data"),
     "search": ("搜索名称或代码", "Search name or id"),

@@ -4,6 +4,8 @@ security headers every response carries."""
 from __future__ import annotations
 
 import secrets
+import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import HTTPException, Request
@@ -13,7 +15,7 @@ from starlette.datastructures import MutableHeaders
 from parknet.services.accounts import Principal, session_principal, token_principal
 from parknet.web.policy import PUBLIC, ZONE_SCOPED, roles_for
 
-__all__ = ["SESSION_COOKIE", "CSRF_HEADER", "CSRF_FIELD", "Allow", "principal_of", "engine_of",
+__all__ = ["SESSION_COOKIE", "CSRF_HEADER", "CSRF_FIELD", "Allow", "principal_of", "engine_of", "CredentialCache",
            "SecurityHeaders", "CSP"]
 
 SESSION_COOKIE = "parknet_session"
@@ -30,17 +32,46 @@ def engine_of(request: Request) -> Engine:
     return request.app.state.engine
 
 
+class CredentialCache:
+    """Recently resolved credentials (token or session id → principal) for ``ttl`` seconds.
+
+    Spares a database query on every request; a revoked token or closed session elsewhere stops working
+    within ``ttl`` seconds, one closed in this process at once (:meth:`forget`).
+    """
+
+    def __init__(self, ttl: float = 5.0, size: int = 10_000) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._items: dict[str, tuple[float, Principal | None]] = {}
+
+    def get(self, key: str, resolve: Callable[[], Principal | None]) -> Principal | None:
+        now = time.monotonic()
+        hit = self._items.get(key)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
+        principal = resolve()
+        if len(self._items) >= self.size:
+            self._items.clear()
+        self._items[key] = (now, principal)
+        return principal
+
+    def forget(self, key: str) -> None:
+        self._items.pop(key, None)
+
+
 def principal_of(request: Request) -> Principal | None:
     """The signed-in principal (bearer token first, then session cookie), cached on the request."""
     if hasattr(request.state, "principal"):
         return request.state.principal
     principal = None
     request.state.via_cookie = False
+    engine, cache = engine_of(request), request.app.state.credentials
     auth = request.headers.get("authorization", "")
     if auth.lower().startswith("bearer "):
-        principal = token_principal(engine_of(request), auth[7:].strip())
+        token = auth[7:].strip()
+        principal = cache.get("t:" + token, lambda: token_principal(engine, token))
     elif cookie := request.cookies.get(SESSION_COOKIE):
-        principal = session_principal(engine_of(request), cookie)
+        principal = cache.get("s:" + cookie, lambda: session_principal(engine, cookie))
         request.state.via_cookie = principal is not None
     request.state.principal = principal
     return principal
@@ -58,9 +89,9 @@ class Allow:
         self.permission = permission
 
     async def __call__(self, request: Request) -> Principal | None:
-        principal = principal_of(request)
         if self.permission == PUBLIC:
-            return principal
+            return None  # no credential lookup for public routes (pages look the user up when rendering)
+        principal = principal_of(request)
         if principal is None:
             raise HTTPException(401, "sign in first (session cookie or 'Authorization: Bearer TOKEN')",
                                 headers={"WWW-Authenticate": 'Bearer realm="parknet"'})

@@ -66,6 +66,7 @@ def login(body: LoginRequest, request: Request, response: Response, _: object = 
 def logout(request: Request, _: Principal = Depends(Allow(AUTHENTICATED))) -> Response:
     if cookie := request.cookies.get(SESSION_COOKIE):
         close_session(engine_of(request), cookie)
+        request.app.state.credentials.forget("s:" + cookie)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

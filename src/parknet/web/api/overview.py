@@ -23,7 +23,7 @@ def default_year(request: Request) -> int:
 
 
 @router.get("/overview")
-def get_overview(request: Request, year: int | None = Query(None, ge=1985, le=2100), _: Any = READ) -> dict[str, Any]:
+async def get_overview(request: Request, year: int | None = Query(None, ge=1985, le=2100), _: Any = READ) -> dict[str, Any]:
     """National key figures of ``year``: zones, share of national GDP, top-10 GDP and invention patent shares,
     R&D intensity and talent density against the nation; ``data_label`` says when they are synthetic."""
     y = year or default_year(request)
@@ -31,7 +31,7 @@ def get_overview(request: Request, year: int | None = Query(None, ge=1985, le=21
 
 
 @router.get("/overview/trend")
-def get_trend(request: Request, indicator: str = Query("gdp", pattern=r"^[a-z][a-z0-9_]{0,63}$"),
+async def get_trend(request: Request, indicator: str = Query("gdp", pattern=r"^[a-z][a-z0-9_]{0,63}$"),
               k: int = Query(10, ge=1, le=100), _: Any = READ) -> list[dict[str, Any]]:
     """Top-k share of national zones' ``indicator`` per year (the polarization trend)."""
     return request.app.state.cache.get(("trend", indicator, k),
@@ -39,7 +39,7 @@ def get_trend(request: Request, indicator: str = Query("gdp", pattern=r"^[a-z][a
 
 
 @router.get("/provinces")
-def get_provinces(request: Request, year: int | None = Query(None, ge=1985, le=2100), _: Any = READ) -> list[dict[str, Any]]:
+async def get_provinces(request: Request, year: int | None = Query(None, ge=1985, le=2100), _: Any = READ) -> list[dict[str, Any]]:
     """Per province: national and provincial zone counts and national zones' GDP (万元) in ``year``."""
     y = year or default_year(request)
     return request.app.state.cache.get(("provinces", y), lambda: province_aggregates(engine_of(request), y))

@@ -47,7 +47,7 @@ def filtered_zones(request: Request, *, q: str | None, province: str | None, lev
 
 
 @router.get("/zones", response_model=Page)
-def get_zones(request: Request, q: str | None = Query(None, max_length=100),
+async def get_zones(request: Request, q: str | None = Query(None, max_length=100),
               province: str | None = Query(None, max_length=50),
               level: str | None = Query(None, pattern="^(national|provincial|other)$"),
               year: int | None = Query(None, ge=1985, le=2100), sort: str = Query("-gdp", pattern="^-?(gdp|name|approved_year|province)$"),

@@ -41,12 +41,12 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/healthz")
-def healthz(_: Any = Depends(Allow(PUBLIC))) -> dict[str, str]:
+async def healthz(_: Any = Depends(Allow(PUBLIC))) -> dict[str, str]:
     return {"status": "ok"}
 
 
 @router.get("/", response_class=HTMLResponse)
-def overview_page(request: Request, year: int | None = Query(None, ge=1985, le=2100),
+async def overview_page(request: Request, year: int | None = Query(None, ge=1985, le=2100),
                   _: Any = Depends(Allow("aggregates:read"))) -> Response:
     y = year or default_year(request)
     data = request.app.state.cache.get(("overview", y), lambda: overview(engine_of(request), y).to_dict())
@@ -54,7 +54,7 @@ def overview_page(request: Request, year: int | None = Query(None, ge=1985, le=2
 
 
 @router.get("/zones", response_class=HTMLResponse)
-def zones_page(request: Request, q: str | None = Query(None, max_length=100), province: str | None = Query(None, max_length=50),
+async def zones_page(request: Request, q: str | None = Query(None, max_length=100), province: str | None = Query(None, max_length=50),
                level: str | None = Query(None, pattern="^(national|provincial|other)?$"),
                sort: str = Query("-gdp", pattern="^-?(gdp|name|approved_year|province)$"),
                year: int | None = Query(None, ge=1985, le=2100),
@@ -149,6 +149,7 @@ def login_submit(request: Request, username: str = Form(..., max_length=64), pas
 def logout_submit(request: Request, _: Principal = Depends(Allow(AUTHENTICATED))) -> Response:
     if cookie := request.cookies.get(SESSION_COOKIE):
         close_session(engine_of(request), cookie)
+        request.app.state.credentials.forget("s:" + cookie)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

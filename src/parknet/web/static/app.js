@@ -22,18 +22,19 @@ const fmt = (v) => (v == null ? "—" : Number(v).toLocaleString(LANG === "en" ?
 function tiles(el, rows) {
   const data = rows.filter((r) => TILES[r.province_code]).map((r) => {
     const [x, y] = TILES[r.province_code];
-    return {value: [x, y, r.national_zone_gdp || 0], row: r};
+    return {value: [x, y, Math.round((r.national_zone_gdp || 0) / 1e4)], row: r};  // 万元 -> 亿元
   });
   const max = Math.max(1, ...data.map((d) => d.value[2]));
   const chart = echarts.init(el);
   chart.setOption({
     tooltip: {formatter: (p) => `${LANG === "en" ? p.data.row.name_en : p.data.row.name}<br>` +
       `${T("国家高新区", "national zones")}: ${p.data.row.national_zones}<br>` +
-      `${T("省级高新区", "provincial zones")}: ${p.data.row.provincial_zones}<br>GDP: ${fmt(p.data.row.national_zone_gdp)}`},
-    grid: {left: 4, right: 4, top: 4, bottom: 40},
+      `${T("省级高新区", "provincial zones")}: ${p.data.row.provincial_zones}<br>` +
+      `GDP: ${fmt(p.data.value[2])} ${T("亿元", "100m yuan")}`},
+    grid: {left: 4, right: 70, top: 4, bottom: 4},
     xAxis: {type: "category", data: [...Array(9).keys()], show: false},
     yAxis: {type: "category", data: [...Array(8).keys()], show: false, inverse: true},
-    visualMap: {min: 0, max, calculable: true, orient: "horizontal", left: "center", bottom: 0,
+    visualMap: {min: 0, max, calculable: true, orient: "vertical", right: 0, top: "middle", itemHeight: 200,
                 inRange: {color: ["#eef4fb", "#6aa1d8", "#08306b"]}},
     series: [{type: "heatmap", data, itemStyle: {borderColor: "#fff", borderWidth: 2},
               label: {show: true, formatter: (p) => (LANG === "en" ? p.data.row.name_en : p.data.row.short_name)}}],
