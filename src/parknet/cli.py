@@ -67,12 +67,17 @@ def init() -> None:
 @app.command("load-demo")
 def load_demo(seed: Annotated[int, typer.Option(help="随机种子 / random seed")] = 20191231) -> None:
     """载入参考数据与合成演示数据 / load reference data and the synthetic demo data."""
+    from parknet.services.demo import STEPS
     from parknet.services.demo import load_demo as run
 
     with _progress() as progress:
-        task = progress.add_task("生成并写入演示数据 / generating and writing demo data", total=None)
-        result = run(_engine(), seed=seed)
-        progress.update(task, total=1, completed=1)
+        task = progress.add_task("演示数据 / demo data", total=len(STEPS))
+
+        def step(name: str) -> None:
+            progress.update(task, completed=STEPS.index(name), description=f"演示数据 / demo data: {name}")
+
+        result = run(_engine(), seed=seed, progress=step)
+        progress.update(task, completed=len(STEPS))
     out.print(f"已载入合成演示数据 / loaded {result.label} (seed {result.seed}, batch {result.batch_id})")
     for table, n in result.rows.items():
         out.print(f"  {table}: {n:,}")

@@ -70,3 +70,12 @@ def test_reload_replaces_the_demo_and_keeps_imported_data(demo_engine: Engine, t
         kinds = conn.execute(select(models.ImportBatch.kind).order_by(models.ImportBatch.id)).scalars().all()
     assert kinds == ["zones", "demo"]
     assert ("my-own-park", "我的园区", None) in before["zones"]
+
+
+def test_progress_reports_every_step_in_order(tmp_path: Path) -> None:
+    from parknet.services.demo import STEPS
+    from parknet.store.session import make_engine
+
+    seen: list[str] = []
+    load_demo(make_engine(f"sqlite:///{tmp_path / 'p.db'}"), seed=2, progress=seen.append, **SMALL)
+    assert tuple(seen) == STEPS
