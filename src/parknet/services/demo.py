@@ -100,24 +100,17 @@ def _write(conn: Connection, data: DemoData, batch_id: int, report: Callable[[st
     _set_areas(conn, national, batch_id)
     synthetic = data.zones.filter(pl.col("is_synthetic")).rename({"zone_id": "id"}).with_columns(stamp)
     rows["synthetic_zones"] = insert_frame(conn, models.Zone.__table__, synthetic)
-    report("zone_indicator_values")
-    rows["zone_indicator_values"] = insert_frame(
-        conn, models.ZoneIndicatorValue.__table__,
-        data.zone_indicators.rename({"indicator": "indicator_code"}).with_columns(stamp))
-    report("zone_industry_output")
-    rows["zone_industry_output"] = insert_frame(
-        conn, models.ZoneIndustryOutput.__table__,
-        data.industry_output.rename({"indicator": "indicator_code"}).with_columns(stamp))
-    report("enterprises")
-    rows["enterprises"] = insert_frame(conn, models.Enterprise.__table__, data.enterprises.with_columns(stamp))
-    report("enterprise_values")
-    rows["enterprise_values"] = insert_frame(
-        conn, models.EnterpriseValue.__table__,
-        data.enterprise_years.rename({"indicator": "indicator_code"}).with_columns(stamp))
-    report("relocations")
-    rows["relocations"] = insert_frame(
-        conn, models.Relocation.__table__,
-        data.relocations.rename({"date": "moved_on"}).with_columns(stamp))
+    renamed = {"indicator": "indicator_code", "date": "moved_on"}
+    for name, model, frame in (
+        ("zone_indicator_values", models.ZoneIndicatorValue, data.zone_indicators),
+        ("zone_industry_output", models.ZoneIndustryOutput, data.industry_output),
+        ("enterprises", models.Enterprise, data.enterprises),
+        ("enterprise_values", models.EnterpriseValue, data.enterprise_years),
+        ("relocations", models.Relocation, data.relocations),
+    ):
+        report(name)
+        columns = {old: new for old, new in renamed.items() if old in frame.columns}
+        rows[name] = insert_frame(conn, model.__table__, frame.rename(columns).with_columns(stamp))
     return rows
 
 
