@@ -81,6 +81,8 @@ def load_demo(seed: Annotated[int, typer.Option(help="随机种子 / random seed
     out.print(f"已载入合成演示数据 / loaded {result.label} (seed {result.seed}, batch {result.batch_id})")
     for table, n in result.rows.items():
         out.print(f"  {table}: {n:,}")
+    for table, n in result.kept.items():
+        out.print(f"  {table}: 保留 {n:,} 条后来写入的数据 / kept {n:,} rows written after the demo (not overwritten)")
 
 
 @app.command()

@@ -79,3 +79,17 @@ def test_progress_reports_every_step_in_order(tmp_path: Path) -> None:
     seen: list[str] = []
     load_demo(make_engine(f"sqlite:///{tmp_path / 'p.db'}"), seed=2, progress=seen.append, **SMALL)
     assert tuple(seen) == STEPS
+
+
+def test_reload_keeps_values_edited_after_the_demo(demo_engine: Engine) -> None:
+    from parknet.store.importers import import_rows
+
+    import_rows(demo_engine, "indicators", [{"zone_id": "wuhan-donghu", "year": 2019, "indicator": "gdp",
+                                             "value": "123.5"}], source="test edit", user="tester")
+    result = load_demo(demo_engine, seed=11, **SMALL)
+    assert result.kept == {"zone_indicator_values": 1}
+    v = models.ZoneIndicatorValue
+    with demo_engine.connect() as conn:
+        value = conn.execute(select(v.value).where(v.zone_id == "wuhan-donghu", v.year == 2019,
+                                                   v.indicator_code == "gdp")).scalar()
+    assert value == Decimal("123.5")
