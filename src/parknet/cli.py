@@ -235,6 +235,85 @@ def summary(year: Annotated[int | None, typer.Option(help="年份（默认2019�
         out.print(f"注意：以上数字为合成演示数据 / NOTE: these figures are {result.data_label}")
 
 
+@app.command()
+def diagnose(indicator: Annotated[str, typer.Option(help="指标代码 / indicator code, e.g. gdp")] = "gdp",
+             year: Annotated[int | None, typer.Option(help="年份 / year (cross-section)")] = None,
+             by: Annotated[str, typer.Option(help="分组 / grouping: province | region")] = "province",
+             level: Annotated[str, typer.Option(help="园区级别 / zone level")] = "national",
+             trend: Annotated[bool, typer.Option("--trend", help="逐年序列与动态 / the series over years")] = False,
+             as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False) -> None:
+    """分化与极化诊断 / polarization diagnosis: concentration, inequality, decompositions, mobility, convergence."""
+    from parknet.services.diagnosis import diagnose as run, diagnose_trend
+
+    engine = _engine()
+    try:
+        if trend:
+            result = diagnose_trend(engine, indicator, by=by, level=level)
+        else:
+            if year is None:
+                _fail(InvalidArgument("--year", "give the year, or --trend for all years"))
+            result = run(engine, year, indicator, by=by, level=level)
+    except ParkNetError as exc:
+        _fail(exc)
+    if as_json:
+        _json(result)
+        return
+    if trend:
+        _print_trend(result)
+    else:
+        _print_diagnosis(result)
+
+
+def _print_diagnosis(d: dict[str, Any]) -> None:
+    table = Table(title=f"{d['year']} {d['indicator']} 分化诊断 / polarization ({d['level']}, n = {d['n']}, by {d['by']})")
+    table.add_column("指标 measure")
+    table.add_column("数值 value", justify="right")
+    rows = [("前10位占比 top-10 share", d["top10_share"]), ("HHI", d["hhi"]), ("基尼系数 Gini", d["gini"]),
+            ("变异系数 CV", d["cv"]), ("泰尔T total", d["theil"]["total"]), ("  组间 between", d["theil"]["between"]),
+            ("  组内 within", d["theil"]["within"])]
+    if d["dagum"]:
+        rows += [("Dagum 组内 within", d["dagum"]["within"]), ("Dagum 组间净值 between (net)", d["dagum"]["between_net"]),
+                 ("Dagum 超变密度 transvariation", d["dagum"]["transvariation"])]
+    rows += [(f"Atkinson ε={d['atkinson_epsilon']}", d["atkinson"]), ("Wolfson", d["wolfson"]),
+             ("Esteban–Ray α=1.3", d["esteban_ray"])]
+    for name, value in rows:
+        table.add_row(name, "—" if value is None else f"{value:.4f}")
+    out.print(table)
+    for note in d["notes"]:
+        out.print(f"注 / note: {note}")
+
+
+def _print_trend(t: dict[str, Any]) -> None:
+    table = Table(title=f"{t['indicator']} 分化趋势 / polarization over time ({t['level']}, by {t['by']})")
+    for title in ("年 year", "n", "前10 top-10", "Gini", "Theil", "组间 between", "Dagum 组内", "净组间 net", "超变 trans"):
+        table.add_column(title, justify="right")
+    for r in t["series"]:
+        if "gini" not in r:
+            table.add_row(str(r["year"]), str(r["n"]), *["—"] * 7)
+            continue
+        dg = r["dagum"] or {}
+        table.add_row(str(r["year"]), str(r["n"]), f"{r['top10_share']:.3f}", f"{r['gini']:.3f}",
+                      f"{r['theil']['total']:.3f}", f"{r['theil']['between']:.3f}",
+                      *(f"{dg[k]:.3f}" if dg else "—" for k in ("within", "between_net", "transvariation")))
+    out.print(table)
+    dyn = t["dynamics"]
+    if dyn.get("beta"):
+        b = dyn["beta"]
+        significant = abs(b["t"]) >= 1.96
+        if not significant:
+            verdict = "斜率在5%水平不显著 / slope not significant at 5%: no evidence of β-convergence"
+        elif b["beta"]:
+            verdict = f"收敛 converging, β = {b['beta']:.4f}, half-life {b['half_life']:.1f} years"
+        else:
+            verdict = "发散 diverging"
+        out.print(f"β收敛 / β-convergence {dyn['first_year']}–{dyn['last_year']} ({dyn['balanced_zones']} zones): "
+                  f"slope {b['slope']:.4f} (se {b['slope_se']:.4f}, t {b['t']:.2f}) → {verdict}")
+    if dyn.get("markov"):
+        out.print(f"Markov 流动性 / Shorrocks mobility: {dyn['markov']['shorrocks']:.4f}")
+    for note in dyn["notes"]:
+        out.print(f"注 / note: {note}")
+
+
 users = typer.Typer(help="用户与令牌 / users and API tokens", no_args_is_help=True)
 app.add_typer(users, name="users")
 audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)

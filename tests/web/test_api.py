@@ -142,3 +142,15 @@ def test_pages_have_no_inline_script(client) -> None:  # noqa: ANN001
         html = client.get(path).text
         assert "<script>" not in html and " on" + "change=" not in html and "javascript:" not in html, path
         assert all("src=" in tag for tag in html.split("<script")[1:]), path
+
+
+def test_diagnosis_contract(client, site: Site) -> None:  # noqa: ANN001
+    h = bearer(site, "viewer")
+    d = client.get("/api/v1/diagnosis?year=2019&indicator=gdp&by=province", headers=h).json()
+    assert d["top10_share"] == pytest.approx(0.365, abs=0.003) and d["n"] == 169
+    assert d["dagum"]["within"] + d["dagum"]["between_net"] + d["dagum"]["transvariation"] == pytest.approx(d["gini"])
+    trend = client.get("/api/v1/diagnosis/trend?indicator=invention_patents_granted&by=region", headers=h).json()
+    assert trend["series"][7]["top10_share"] == pytest.approx(0.648, abs=0.003)
+    missing = client.get("/api/v1/diagnosis?year=1990&indicator=gdp", headers=h)
+    assert missing.status_code == 404 and missing.headers["content-type"] == "application/problem+json"
+    assert client.get("/api/v1/diagnosis?indicator=nope", headers=h).status_code == 422

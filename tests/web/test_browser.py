@@ -104,6 +104,13 @@ def test_overview_renders_charts_and_kpis_equal_the_api(browser, server: str) ->
     page.screenshot(path=str(ARTIFACTS / "zones.png"), full_page=True)
     page.goto(f"{server}/provinces/420000")
     page.screenshot(path=str(ARTIFACTS / "province.png"), full_page=True)
+    page.goto(f"{server}/diagnosis?indicator=invention_patents_granted&year=2019&by=region")
+    for chart in ("lorenz", "diag-top", "diag-theil", "diag-dagum"):
+        page.wait_for_selector(f"#{chart}[data-ready='1'] canvas", timeout=20_000)
+    diagnosis = page.request.get(f"{server}/api/v1/diagnosis?indicator=invention_patents_granted&year=2019&by=region").json()
+    shown = float(page.get_attribute("[data-kpi=top10_share]", "data-value"))
+    assert shown == pytest.approx(diagnosis["top10_share"], rel=1e-12)
+    page.screenshot(path=str(ARTIFACTS / "diagnosis.png"), full_page=True)
     assert errors == []
 
 

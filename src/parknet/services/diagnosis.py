@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy import Engine, select
 
 from parknet.analysis import polarization as pm
-from parknet.errors import InvalidArgument, ParkNetError
+from parknet.errors import InvalidArgument, NotFound, ParkNetError
 from parknet.store import models
 
 __all__ = ["GROUPINGS", "diagnose", "diagnose_trend", "zone_values"]
@@ -84,7 +84,7 @@ def diagnose(engine: Engine, year: int, indicator: str, *, by: str = "province",
     """
     rows = zone_values(engine, indicator, year=year, level=level, by=by)
     if not rows:
-        raise ParkNetError(f"no {level} zone has {indicator} values in {year}")
+        raise NotFound(f"no {level} zone has {indicator} values in {year}")
     values = np.array([r[2] for r in rows])
     groups = np.array([r[3] for r in rows])
     try:
@@ -111,7 +111,7 @@ def diagnose_trend(engine: Engine, indicator: str, *, by: str = "province", leve
     classes."""
     rows = zone_values(engine, indicator, level=level, by=by)
     if not rows:
-        raise ParkNetError(f"no {level} zone has {indicator} values")
+        raise NotFound(f"no {level} zone has {indicator} values")
     years = sorted({r[1] for r in rows})
     series = []
     for year in years:

@@ -128,6 +128,19 @@ def province_page(request: Request, code: str, _: Any = Depends(Allow("aggregate
     return render(request, "province.html", code=code, name=name, zones=zones, year=y)
 
 
+@router.get("/diagnosis", response_class=HTMLResponse)
+def diagnosis_page(request: Request, indicator: str = Query("gdp", pattern=r"^[a-z][a-z0-9_]{0,63}$"),
+                   year: int | None = Query(None, ge=1985, le=2100), by: str = Query("province", pattern="^(province|region)$"),
+                   _: Any = Depends(Allow("aggregates:read"))) -> Response:
+    from parknet.services.diagnosis import diagnose
+
+    y = year or default_year(request)
+    d = request.app.state.cache.get(("diagnosis", indicator, y, by, "national"),
+                                    lambda: diagnose(engine_of(request), y, indicator, by=by))
+    return render(request, "diagnosis.html", d=d, indicator=indicator, year=y, by=by, indicators=INDICATORS,
+                  years=list(range(2012, 2024)))
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_page(request: Request, next: str | None = Query(None, max_length=500), _: Any = Depends(Allow(PUBLIC))) -> Response:
     return render(request, "login.html", next=_safe_next(next), error=None)

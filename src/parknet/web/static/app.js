@@ -85,7 +85,49 @@ function industry(el, rows) {
   return chart;
 }
 
-const RENDERERS = {tiles, trend, "zone-indicators": zoneIndicators, industry};
+function lorenzChart(el, d) {
+  const points = d.lorenz.population.map((p, i) => [p, d.lorenz.share[i]]);
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {trigger: "axis", valueFormatter: (v) => (typeof v === "number" ? v.toFixed(3) : v)},
+    xAxis: {type: "value", min: 0, max: 1, name: T("园区累计占比", "share of zones")},
+    yAxis: {type: "value", min: 0, max: 1, name: T("累计份额", "cumulative share")},
+    series: [{type: "line", name: T("洛伦兹曲线", "Lorenz curve"), data: points, showSymbol: false, areaStyle: {opacity: 0.15}},
+             {type: "line", name: T("完全平均", "equality"), data: [[0, 0], [1, 1]], showSymbol: false, lineStyle: {type: "dashed"}}],
+  });
+  return chart;
+}
+
+function seriesYears(t) { return t.series.filter((r) => r.gini !== undefined); }
+
+function diagTop(el, t) {
+  return trend(el, seriesYears(t).map((r) => ({year: r.year, share: r.top10_share})));
+}
+
+function stacked(el, rows, parts) {
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {trigger: "axis", valueFormatter: (v) => (v == null ? "—" : v.toFixed(3))},
+    legend: {},
+    xAxis: {type: "category", data: rows.map((r) => r.year)},
+    yAxis: {type: "value"},
+    series: parts.map(([name, get]) => ({type: "bar", stack: "total", name, data: rows.map(get)})),
+  });
+  return chart;
+}
+
+function diagTheil(el, t) {
+  return stacked(el, seriesYears(t), [[T("组间", "between"), (r) => r.theil.between], [T("组内", "within"), (r) => r.theil.within]]);
+}
+
+function diagDagum(el, t) {
+  const rows = seriesYears(t).filter((r) => r.dagum);
+  return stacked(el, rows, [[T("组内", "within"), (r) => r.dagum.within], [T("组间净值", "net between"), (r) => r.dagum.between_net],
+                            [T("超变密度", "transvariation"), (r) => r.dagum.transvariation]]);
+}
+
+const RENDERERS = {tiles, trend, "zone-indicators": zoneIndicators, industry, lorenz: lorenzChart,
+                   "diag-top": diagTop, "diag-theil": diagTheil, "diag-dagum": diagDagum};
 
 async function drawCharts(root) {
   for (const el of root.querySelectorAll("[data-chart]")) {
