@@ -131,9 +131,10 @@ def measure(mode: str, work: Path) -> dict:
     db = work / "run.db"
     for leftover in work.glob("run.db*"):
         leftover.unlink()
-    out = subprocess.run([sys.executable, __file__, "--child", mode, str(db)], check=True, capture_output=True,
-                         text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run([sys.executable, __file__, "--child", mode, str(db)], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"child {done.args[3:]} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def main() -> None:

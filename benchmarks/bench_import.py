@@ -123,9 +123,10 @@ def run_child(*args: str) -> dict:
     """Run this script's ``--child`` mode in a fresh interpreter and return its JSON line. The parent never
     imports ParkNet or polars: on Linux a child's ``ru_maxrss`` starts from the RSS of the process that
     spawned it, so a big parent would hide the children's true peaks."""
-    out = subprocess.run([sys.executable, __file__, "--child", *args], check=True, capture_output=True,
-                         text=True).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"child {done.args[3:]} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def measure(mode: str, csv_path: str, db_template: str | None, work: Path) -> dict:

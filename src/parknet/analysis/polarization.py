@@ -28,21 +28,28 @@ __all__ = [
 # --- validation ------------------------------------------------------------------------------------
 
 def _values(values: ArrayLike, name: str = "values", *, positive: bool = False, min_n: int = 1) -> np.ndarray:
+    return _checked(values, name, positive=positive, min_n=min_n)[0]
+
+
+def _checked(values: ArrayLike, name: str = "values", *, positive: bool = False,
+             min_n: int = 1) -> tuple[np.ndarray, float]:
+    """The values as a flat float array, and their sum (reused by callers that need the mean)."""
     try:
         arr = np.asarray(values, dtype=float).ravel()
     except (TypeError, ValueError):
         raise InvalidArgument(name, "must be numbers") from None
     if arr.size < min_n:
         raise InvalidArgument(name, f"needs at least {min_n} value{'s' if min_n > 1 else ''}, got {arr.size}")
-    if not np.all(np.isfinite(arr)):
+    total, lowest = arr.sum(), arr.min()  # two passes find NaN/inf (the sum) and bad signs (the minimum)
+    if not np.isfinite(total) or np.isnan(lowest):
         raise InvalidArgument(name, f"contains NaN or infinite values (first at position {int(np.argmin(np.isfinite(arr)))})")
-    if positive and np.any(arr <= 0):
+    if positive and lowest <= 0:
         raise InvalidArgument(name, "needs strictly positive values (a logarithm or power of 0 is undefined)")
-    if np.any(arr < 0):
+    if lowest < 0:
         raise InvalidArgument(name, "contains negative values")
-    if arr.sum() == 0:
+    if total == 0:
         raise InvalidArgument(name, "all values are zero: shares are undefined")
-    return arr
+    return arr, float(total)
 
 
 def _groups(groups: ArrayLike, n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -140,23 +147,28 @@ def theil(values: ArrayLike, groups: ArrayLike | None = None, kind: str = "T") -
     if groups is None:
         return TheilResult(kind, total)
     labels, codes = _groups(groups, x.size)
-    n, mu = x.size, x.mean()
-    between = within = 0.0
-    detail: dict[str, dict[str, float]] = {}
-    for g, label in enumerate(labels):
-        xg = x[codes == g]
-        p_g, mu_g = xg.size / n, xg.mean()
-        s_g = p_g * mu_g / mu
-        t_g = _theil(xg, kind) if xg.sum() > 0 else 0.0
-        if kind == "T":
-            between += s_g * np.log(mu_g / mu) if mu_g > 0 else 0.0
-            within += s_g * t_g
-        else:
-            between += p_g * np.log(mu / mu_g)
-            within += p_g * t_g
-        detail[str(label)] = {"n": float(xg.size), "mean": float(mu_g), "population_share": float(p_g),
-                              "value_share": float(s_g), "theil": float(t_g)}
-    return TheilResult(kind, total, float(between), float(within), detail)
+    n, mu, k = x.size, x.mean(), labels.size
+    counts = np.bincount(codes, minlength=k).astype(float)
+    means = np.bincount(codes, weights=x, minlength=k) / counts
+    p = counts / n
+    s = p * means / mu
+    # one pass over the units: each unit's term against its own group's mean (no per-group masks)
+    ratio = x / means[codes]
+    if kind == "T":
+        terms = np.zeros_like(x)
+        np.multiply(ratio, np.log(ratio, out=terms, where=ratio > 0), out=terms, where=ratio > 0)
+        group_index = np.bincount(codes, weights=terms, minlength=k) / counts
+        log_means = np.log(means, out=np.zeros_like(means), where=means > 0)
+        between = float(np.sum(s * (log_means - np.log(mu)), where=means > 0))
+        within = float(np.dot(s, group_index))
+    else:
+        group_index = -np.bincount(codes, weights=np.log(ratio), minlength=k) / counts
+        between = float(np.dot(p, np.log(mu / means)))
+        within = float(np.dot(p, group_index))
+    detail = {str(label): {"n": float(counts[g]), "mean": float(means[g]), "population_share": float(p[g]),
+                           "value_share": float(s[g]), "theil": float(group_index[g])}
+              for g, label in enumerate(labels)}
+    return TheilResult(kind, total, between, within, detail)
 
 
 def _theil(x: np.ndarray, kind: str) -> float:
@@ -174,12 +186,12 @@ def atkinson(values: ArrayLike, epsilon: float) -> float:
     """
     if not np.isfinite(epsilon) or epsilon < 0:
         raise InvalidArgument("epsilon", f"must be a non-negative number, got {epsilon}")
-    x = _values(values, positive=True)
-    mu = x.mean()
+    x, total = _checked(values, positive=True)
+    mu = total / x.size
     if epsilon == 1:
         ede = np.exp(np.mean(np.log(x)))
     else:
-        ede = np.mean((x / mu) ** (1 - epsilon)) ** (1 / (1 - epsilon)) * mu
+        ede = np.mean(np.power(x, 1 - epsilon)) ** (1 / (1 - epsilon))
     return float(1 - ede / mu)
 
 
