@@ -69,14 +69,16 @@ def child_load(db: str) -> dict:
     demo.init_database = timed("init (migrate + reference)", demo.init_database)
     demo.generate = timed("generate", demo.generate)
     insert_frame = demo.insert_frame
-    demo.insert_frame = lambda conn, table, frame: timed(f"write {table.name}", insert_frame)(conn, table, frame)
+    demo.insert_frame = lambda conn, table, frame: timed(f"write {table.name}", insert_frame)(
+        conn, table, frame)
     engine = make_engine(f"sqlite:///{db}")
     t0 = time.perf_counter()
     result = demo.load_demo(engine)
     seconds = time.perf_counter() - t0
     engine.dispose()  # checkpoints the WAL into the file
-    phases["other (commit, area updates, ...)"] = seconds - sum(phases.values())
-    return {"seconds": seconds, "write_seconds": seconds - phases["init (migrate + reference)"] - phases["generate"],
+    phases["other (commit, area updates, key checks)"] = seconds - sum(phases.values())
+    write_seconds = seconds - phases["init (migrate + reference)"] - phases["generate"]
+    return {"seconds": seconds, "write_seconds": write_seconds,
             "rows": sum(result.rows.values()), "phases": phases, "db_mib": db_mib(Path(db))}
 
 
@@ -131,7 +133,8 @@ def measure(mode: str, work: Path) -> dict:
     db = work / "run.db"
     for leftover in work.glob("run.db*"):
         leftover.unlink()
-    done = subprocess.run([sys.executable, __file__, "--child", mode, str(db)], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, __file__, "--child", mode, str(db)], capture_output=True,
+                          text=True)
     if done.returncode:
         sys.exit(f"child {done.args[3:]} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -160,7 +163,7 @@ def main() -> None:
         return statistics.median(r[key] for r in results[case])
 
     anchor_s, anchor_rss = med("anchor", "seconds"), med("anchor", "rss_mib")
-    print(f"ParkNet demo data, SQLite — medians of {args.runs} runs, each in its own process")
+    print(f"ParkNet demo data, SQLite — medians of {args.runs} runs, one process each")
     print(f"{platform.node()} · {platform.machine()} · Python {platform.python_version()}")
     print(f"{'case':<26}{'rows':>11}{'seconds':>9}{'rows/s':>10}{'time x':>8}{'peak RSS MiB':>14}{'RSS x':>7}"
           f"{'DB MiB':>8}")
@@ -171,10 +174,12 @@ def main() -> None:
         size = f"{med(case, 'db_mib'):>8.0f}" if "db_mib" in results[case][0] else f"{'':>8}"
         print(f"{label:<26}{rows:>11,.0f}{s:>9.1f}{rows / s:>10,.0f}{s / anchor_s:>8.1f}{rss:>14.0f}"
               f"{rss / anchor_rss:>7.1f}{size}")
-    phases = {k: statistics.median(r["phases"][k] for r in results["load"]) for k in results["load"][0]["phases"]}
+    loads = results["load"]
+    phases = {k: statistics.median(r["phases"][k] for r in loads) for k in loads[0]["phases"]}
     total = med("load", "seconds")
     print("where load_demo's time goes: " + " · ".join(
-        f"{k} {v:.1f} s ({v / total:.0%})" for k, v in sorted(phases.items(), key=lambda kv: -kv[1]) if v >= 0.05))
+        f"{k} {v:.1f} s ({v / total:.0%})" for k, v in sorted(phases.items(), key=lambda kv: -kv[1])
+        if v >= 0.05))
 
 
 if __name__ == "__main__":

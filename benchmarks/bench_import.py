@@ -52,7 +52,8 @@ def child_anchor(csv_path: str, db_path: str) -> dict:
     t0 = time.perf_counter()
     frame = pl.read_csv(csv_path, schema_overrides={"credit_code": pl.Utf8, "value": pl.Float64})
     rows = frame.select("credit_code", "year", "zone_id", "indicator",
-                        (pl.col("value") * 10_000).round(0).cast(pl.Int64), pl.lit(1).alias("batch_id")).rows()
+                        (pl.col("value") * 10_000).round(0).cast(pl.Int64),
+                        pl.lit(1).alias("batch_id")).rows()
     t1 = time.perf_counter()
     con = sqlite3.connect(db_path)
     con.execute("PRAGMA journal_mode=WAL")
@@ -160,7 +161,8 @@ def prepare(work: Path) -> dict:
 
     codes = [make_uscc("110000", i) for i in range(ENTERPRISES)]
     (work / "enterprises.csv").write_text(
-        "credit_code,name,zone_id\n" + "".join(f"{c},Enterprise {i},zhongguancun\n" for i, c in enumerate(codes)))
+        "credit_code,name,zone_id\n"
+        + "".join(f"{c},Enterprise {i},zhongguancun\n" for i, c in enumerate(codes)))
     files = write_csvs(work, codes)
     templates = {"base": work / "base.db"}
     engine = make_engine(f"sqlite:///{templates['base']}")
@@ -173,7 +175,8 @@ def prepare(work: Path) -> dict:
         engine = make_engine(f"sqlite:///{templates[n]}")
         import_file(engine, "enterprise-years", files[f"re-import {n}"])
         engine.dispose()
-    return {"files": {k: str(v) for k, v in files.items()}, "templates": {str(k): str(v) for k, v in templates.items()}}
+    return {"files": {k: str(v) for k, v in files.items()},
+            "templates": {str(k): str(v) for k, v in templates.items()}}
 
 
 def main() -> None:
@@ -196,7 +199,8 @@ def main() -> None:
         cases = [("anchor", "new", None), ("new", "new", templates["base"]),
                  ("invalid", "invalid", templates["base"])]
         for n in REIMPORT_ROWS:
-            cases += [(f"anchor {n}", f"re-import {n}", None), (f"re-import {n}", f"re-import {n}", templates[str(n)])]
+            cases += [(f"anchor {n}", f"re-import {n}", None),
+                      (f"re-import {n}", f"re-import {n}", templates[str(n)])]
         results: dict[str, list[dict]] = {name: [] for name, _, _ in cases}
         for _ in range(args.runs):  # interleaved, so drifting machine load hits every case alike
             for name, file_key, template in cases:
@@ -209,8 +213,8 @@ def main() -> None:
     def rows_of(file_key: str) -> int:
         return ENTERPRISES * len(YEARS) if file_key in ("new", "invalid") else int(file_key.split()[-1])
 
-    print(f"ParkNet import, kind enterprise-years, SQLite — medians of {args.runs} runs, each in its own process")
-    print(f"{platform.node()} · {platform.processor() or platform.machine()} · Python {platform.python_version()}")
+    print(f"ParkNet import, kind enterprise-years, SQLite — medians of {args.runs} runs, one process each")
+    print(f"{platform.node()} · {platform.machine()} · Python {platform.python_version()}")
     print(f"{'case':<22}{'rows':>9}{'seconds':>9}{'rows/s':>10}{'time x':>9}{'peak RSS MiB':>14}{'RSS x':>7}")
     for name, file_key, _ in cases:
         anchor = "anchor" if file_key in ("new", "invalid") else f"anchor {file_key.split()[-1]}"
@@ -222,16 +226,19 @@ def main() -> None:
         return (statistics.median(map(get, results[f"re-import {large}"]))
                 / statistics.median(map(get, results[f"re-import {small}"])))
 
+    in_sqlite = growth(lambda r: r["phases"]["upsert: sqlite3"])
     print(f"re-import: rows x{large / small:.0f} -> time x{growth(lambda r: r['seconds']):.1f}, time inside "
-          f"sqlite3 x{growth(lambda r: r['phases']['upsert: sqlite3']):.1f} (linear would be x{large / small:.0f})")
+          f"sqlite3 x{in_sqlite:.1f} (linear would be x{large / small:.0f})")
     for name in ("anchor", "new", "invalid", f"re-import {large}"):
-        phases = {k: statistics.median(r["phases"][k] for r in results[name]) for k in results[name][0]["phases"]}
+        phases = {k: statistics.median(r["phases"][k] for r in results[name])
+                  for k in results[name][0]["phases"]}
         total = med(name, "seconds")
         print(f"where the time goes (median per phase), {name}: " + " · ".join(
             f"{k} {v:.1f} s ({v / total:.0%})" for k, v in phases.items()))
     new, invalid = results["new"][-1]["summary"], results["invalid"][-1]["summary"]
-    print(f"check: new inserted {new['inserted']:,} rows; invalid rejected with {invalid['rejected_problems']:,} "
-          f"problems; re-import {large}: {results[f're-import {large}'][-1]['summary']['unchanged']:,} unchanged")
+    again = results[f"re-import {large}"][-1]["summary"]
+    print(f"check: new inserted {new['inserted']:,} rows; invalid rejected with "
+          f"{invalid['rejected_problems']:,} problems; re-import {large}: {again['unchanged']:,} unchanged")
 
 
 if __name__ == "__main__":

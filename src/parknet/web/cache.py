@@ -3,12 +3,15 @@ or audit entry), so the dashboard stays fast and never shows stale numbers after
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Hashable
 from threading import Lock
 from typing import Any
 
+from fastapi.encoders import jsonable_encoder
 from sqlalchemy import Engine
+from starlette.responses import Response
 
 from parknet.services.overview import data_version
 
@@ -34,6 +37,13 @@ class Cache:
         with self._lock:
             self._values.clear()
             self._checked = 0.0
+
+    def json(self, key: Hashable, compute: Callable[[], Any]) -> Response:
+        """A JSON response whose encoded body is cached (the hot read endpoints): no re-validation or
+        re-encoding of unchanged aggregates on every request."""
+        body = self.get(("json", key), lambda: json.dumps(jsonable_encoder(compute()), ensure_ascii=False,
+                                                            separators=(",", ":"), allow_nan=False).encode())
+        return Response(body, media_type="application/json")
 
     def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         now = time.monotonic()

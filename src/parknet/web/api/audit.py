@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import func, select
 
 from parknet.store.audit import AuditEntry, verify_chain
-from parknet.web.api.common import Page, PageParams
+from parknet.web.api.common import Page, PageParams, page_params
 from parknet.web.security import Allow, engine_of
 
 __all__ = ["router", "audit_page"]
@@ -31,7 +31,7 @@ def audit_page(request: Request, paging: PageParams) -> Page:
 
 
 @router.get("/audit", response_model=Page)
-def get_audit(request: Request, paging: PageParams = Depends(), _: Any = Depends(Allow("audit:read"))) -> Page:
+def get_audit(request: Request, paging: PageParams = Depends(page_params), _: Any = Depends(Allow("audit:read"))) -> Page:
     """Audit entries, newest first: who, when, what, before and after, and each entry's chain hash."""
     return audit_page(request, paging)
 

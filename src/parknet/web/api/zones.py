@@ -6,13 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
 from parknet.services.accounts import Principal
 from parknet.services.zones import get_zone, list_zones, zone_indicators, zone_industry_output
 from parknet.store.importers import import_rows
-from parknet.web.api.common import Page, PageParams, paginate
+from parknet.web.api.common import Page, PageParams, page_params, paginate
 from parknet.web.api.overview import default_year
 from parknet.web.security import Allow, engine_of
 
@@ -51,9 +51,15 @@ async def get_zones(request: Request, q: str | None = Query(None, max_length=100
               province: str | None = Query(None, max_length=50),
               level: str | None = Query(None, pattern="^(national|provincial|other)$"),
               year: int | None = Query(None, ge=1985, le=2100), sort: str = Query("-gdp", pattern="^-?(gdp|name|approved_year|province)$"),
-              paging: PageParams = Depends(), _: Any = Depends(Allow("aggregates:read"))) -> Page:
+              paging: PageParams = Depends(page_params), _: Any = Depends(Allow("aggregates:read"))) -> Response:
     """Zones (paginated), with GDP of ``year`` (default 2019 or the latest year)."""
-    return paginate(filtered_zones(request, q=q, province=province, level=level, year=year, sort=sort), paging)
+    def page() -> Page:
+        return paginate(filtered_zones(request, q=q, province=province, level=level, year=year, sort=sort), paging)
+
+    if q:  # free text: not cached (unbounded keys)
+        return Response(page().model_dump_json(), media_type="application/json")
+    key = ("zones-page", year or default_year(request), province, level, sort, paging.page, paging.per_page)
+    return request.app.state.cache.json(key, lambda: page().model_dump())
 
 
 @router.get("/zones/{zone_id}")

@@ -15,7 +15,7 @@ from parknet.services.accounts import Principal
 from parknet.services.zones import get_zone, resolve_province
 from parknet.web.api.auth import login_response, set_session_cookie
 from parknet.web.api.audit import audit_page
-from parknet.web.api.common import PageParams, paginate
+from parknet.web.api.common import PageParams, page_params, paginate
 from parknet.web.api.overview import default_year
 from parknet.web.api.zones import IndicatorValue, filtered_zones, write_indicators
 from parknet.web.i18n import LANGS
@@ -58,7 +58,7 @@ async def zones_page(request: Request, q: str | None = Query(None, max_length=10
                level: str | None = Query(None, pattern="^(national|provincial|other)?$"),
                sort: str = Query("-gdp", pattern="^-?(gdp|name|approved_year|province)$"),
                year: int | None = Query(None, ge=1985, le=2100),
-               paging: PageParams = Depends(), _: Any = Depends(Allow("aggregates:read"))) -> Response:
+               paging: PageParams = Depends(page_params), _: Any = Depends(Allow("aggregates:read"))) -> Response:
     y = year or default_year(request)
     page = paginate(filtered_zones(request, q=q, province=province or None, level=level or None, year=y, sort=sort),
                     paging)
@@ -179,5 +179,5 @@ def switch_language(request: Request, lang: str, next: str | None = Query(None, 
 
 
 @router.get("/audit", response_class=HTMLResponse)
-def audit_log_page(request: Request, paging: PageParams = Depends(), _: Any = Depends(Allow("audit:read"))) -> Response:
+def audit_log_page(request: Request, paging: PageParams = Depends(page_params), _: Any = Depends(Allow("audit:read"))) -> Response:
     return render(request, "audit.html", page=audit_page(request, paging), chain=verify_chain(engine_of(request)))
