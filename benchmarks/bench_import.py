@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 ENTERPRISES, YEARS = 50_000, range(2014, 2024)
-REIMPORT_ROWS = (50_000, 100_000)
+REIMPORT_ROWS = (100_000, 500_000)
 HEADER = "credit_code,year,zone_id,indicator,value\n"
 
 

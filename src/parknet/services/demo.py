@@ -130,7 +130,8 @@ def _write(conn: Connection, data: DemoData, batch_id: int,
         report(name)
         columns = {old: new for old, new in renamed.items() if old in frame.columns}
         remaining, kept[name] = _not_taken(conn, model, frame.rename(columns))
-        rows[name] = insert_frame(conn, model.__table__, remaining.with_columns(stamp))
+        rows[name] = insert_frame(conn, model.__table__, remaining.with_columns(stamp),
+                                  rebuild_indexes=remaining.height > 1_000_000)
     return rows, kept
 
 

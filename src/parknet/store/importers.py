@@ -12,9 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+import uuid
 from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, bindparam, func, select, tuple_
+from sqlalchemy import Column as SAColumn
+from sqlalchemy import Connection, Engine, MetaData, and_, bindparam, func, select
+from sqlalchemy import Table as SATable
 
 from parknet.config import get_settings
 from parknet.errors import ImportRejected, Problem
@@ -338,6 +341,36 @@ def upsert_records(conn: Connection, kind: Kind, records: list[dict[str, Any]], 
                        changes=changes)
 
 
+def _existing_rows(conn: Connection, table: Any, key_cols: list[str], value_cols: list[str],
+                   keys: list[tuple[Any, ...]]) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    """The stored values of the rows with these keys, looked up through the primary-key index.
+
+    One key column: ``IN`` lists. Composite keys: the keys go into a temporary table joined on the key
+    columns — SQLite does not use the index for a row-value ``IN (VALUES …)`` and scanned the whole table
+    once per chunk (a 500,000-row re-import took minutes; benchmarks/bench_import.py).
+    """
+    found: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+    columns = [*(table.c[k] for k in key_cols), *(table.c[v] for v in value_cols)]
+    if len(key_cols) == 1:
+        for chunk in _chunks([k[0] for k in keys], 500):
+            for row in conn.execute(select(*columns).where(table.c[key_cols[0]].in_(chunk))):
+                found[tuple(row[:1])] = tuple(row[1:])
+        return found
+    temp = SATable(f"parknet_keys_{uuid.uuid4().hex[:12]}", MetaData(),
+                 *(SAColumn(k, table.c[k].type, nullable=False) for k in key_cols), prefixes=["TEMPORARY"])
+    temp.create(conn)
+    try:
+        for chunk in _chunks(keys, 5000):
+            conn.execute(temp.insert(), [dict(zip(key_cols, k)) for k in chunk])
+        joined = table.join(temp, and_(*(table.c[k] == temp.c[k] for k in key_cols)))
+        n = len(key_cols)
+        for row in conn.execute(select(*columns).select_from(joined)):
+            found[tuple(row[:n])] = tuple(row[n:])
+    finally:
+        temp.drop(conn)
+    return found
+
+
 def upsert_rows(conn: Connection, table: Any, key_cols: list[str], value_cols: list[str],
                 records: list[dict[str, Any]], *, stamp: dict[str, Any] | None = None,
                 changes: list[Any] | None = None) -> tuple[int, int, int]:
@@ -351,13 +384,8 @@ def upsert_rows(conn: Connection, table: Any, key_cols: list[str], value_cols: l
     stamp = stamp or {}
     existing: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     if records and conn.execute(select(func.count()).select_from(table)).scalar():
-        key_expr = tuple_(*[table.c[k] for k in key_cols]) if len(key_cols) > 1 else table.c[key_cols[0]]
-        for chunk in _chunks([tuple(r[k] for k in key_cols) for r in records], 300):
-            targets = chunk if len(key_cols) > 1 else [k[0] for k in chunk]
-            stmt = select(*[table.c[k] for k in key_cols], *[table.c[v] for v in value_cols]).where(
-                key_expr.in_(targets))
-            for found in conn.execute(stmt):
-                existing[tuple(found[:len(key_cols)])] = tuple(found[len(key_cols):])
+        keys = [tuple(r[k] for k in key_cols) for r in records]
+        existing = _existing_rows(conn, table, key_cols, value_cols, keys)
     inserts, updates, unchanged = [], [], 0
     for record in records:
         key = tuple(record[k] for k in key_cols)
