@@ -133,6 +133,8 @@ def test_sigma_convergence_falls_when_units_converge() -> None:
 @pytest.mark.parametrize("call,argument", [
     (lambda: pn.gini([1, float("nan")]), "values"),
     (lambda: pn.gini([]), "values"),
+    (lambda: pn.gini([5.0]), "values"),
+    (lambda: pn.theil([5.0]), "values"),
     (lambda: pn.gini([0, 0, 0]), "values"),
     (lambda: pn.gini([1, -2]), "values"),
     (lambda: pn.theil([1, 0, 2], kind="L"), "values"),

@@ -27,13 +27,16 @@ __all__ = [
 
 # --- validation ------------------------------------------------------------------------------------
 
-def _values(values: ArrayLike, name: str = "values", *, positive: bool = False, min_n: int = 1) -> np.ndarray:
+def _values(values: ArrayLike, name: str = "values", *, positive: bool = False, min_n: int = 2) -> np.ndarray:
     return _checked(values, name, positive=positive, min_n=min_n)[0]
 
 
 def _checked(values: ArrayLike, name: str = "values", *, positive: bool = False,
-             min_n: int = 1) -> tuple[np.ndarray, float]:
-    """The values as a flat float array, and their sum (reused by callers that need the mean)."""
+             min_n: int = 2) -> tuple[np.ndarray, float]:
+    """The values as a flat float array and their sum (reused by callers that need the mean).
+
+    Dispersion needs at least two units (``min_n``): one unit has no inequality to measure.
+    """
     try:
         arr = np.asarray(values, dtype=float).ravel()
     except (TypeError, ValueError):
@@ -69,7 +72,7 @@ def top_share(values: ArrayLike, k: int) -> float:
     S_k = Σ_{i=1..k} x_(i) / Σ_i x_i with x_(1) ≥ x_(2) ≥ … (the article: the top 10 zones hold 36.5% of GDP).
     ``k`` larger than the number of units gives 1.
     """
-    arr = _values(values)
+    arr = _values(values, min_n=1)
     if k < 1:
         raise InvalidArgument("k", f"must be at least 1, got {k}")
     top = np.partition(arr, arr.size - k)[arr.size - k:] if k < arr.size else arr
@@ -78,7 +81,7 @@ def top_share(values: ArrayLike, k: int) -> float:
 
 def hhi(values: ArrayLike) -> float:
     """Herfindahl–Hirschman index HHI = Σ_i s_i², s_i = x_i / Σ x (1/n for equal shares, 1 for one unit)."""
-    arr = _values(values)
+    arr = _values(values, min_n=1)
     shares = arr / arr.sum()
     return float(np.dot(shares, shares))
 
@@ -197,7 +200,7 @@ def atkinson(values: ArrayLike, epsilon: float) -> float:
 
 def lorenz(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Lorenz curve: (cumulative population shares, cumulative value shares), both starting at 0."""
-    x = np.sort(_values(values))
+    x = np.sort(_values(values, min_n=1))
     cum = np.concatenate([[0.0], np.cumsum(x)])
     return np.linspace(0, 1, x.size + 1), cum / cum[-1]
 
@@ -297,7 +300,8 @@ def dagum(values: ArrayLike, groups: ArrayLike) -> DagumResult:
     info: dict[str, dict[str, float]] = {}
     within = 0.0
     for g, m in enumerate(members):
-        g_jj = gini(m) if m.sum() > 0 else 0.0  # Σ|Δ|/(2 n² μ) is the Gini of the group
+        # Σ|Δ|/(2 n² μ) is the Gini of the group (0 for a single zone or an all-zero group)
+        g_jj = gini(m) if m.size > 1 and m.sum() > 0 else 0.0
         within += g_jj * p[g] * s[g]
         info[str(labels[g])] = {"n": float(m.size), "mean": float(means[g]), "population_share": float(p[g]),
                                 "value_share": float(s[g]), "gini": float(g_jj)}
