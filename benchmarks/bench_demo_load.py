@@ -69,8 +69,8 @@ def child_load(db: str) -> dict:
     demo.init_database = timed("init (migrate + reference)", demo.init_database)
     demo.generate = timed("generate", demo.generate)
     insert_frame = demo.insert_frame
-    demo.insert_frame = lambda conn, table, frame: timed(f"write {table.name}", insert_frame)(
-        conn, table, frame)
+    demo.insert_frame = lambda conn, table, frame, **kw: timed(f"write {table.name}", insert_frame)(
+        conn, table, frame, **kw)
     engine = make_engine(f"sqlite:///{db}")
     t0 = time.perf_counter()
     result = demo.load_demo(engine)
