@@ -314,6 +314,47 @@ def _print_trend(t: dict[str, Any]) -> None:
         out.print(f"注 / note: {note}")
 
 
+@app.command()
+def network(province: Annotated[str | None, typer.Option(help="省份代码或名称 / province code or name")] = None,
+            year: Annotated[int, typer.Option(help="年份 / year")] = 2019,
+            n_max: Annotated[int | None, typer.Option("--n-max", help="每个牵头园区最多伙伴数 N / partners per leader (default: all)")] = None,
+            all_provinces: Annotated[bool, typer.Option("--all", help="全部省份 / every province")] = False,
+            as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False) -> None:
+    """"1+N"合作网络 / the province's 1+N network: leader, partners by cooperation type, form, reasons."""
+    from parknet.services.network import all_networks, province_network
+
+    if not all_provinces and not province:
+        _fail(InvalidArgument("--province", "give a province (code or name), or --all"))
+    try:
+        result = (all_networks(_engine(), year, n_max=n_max) if all_provinces
+                  else province_network(_engine(), province or "", year, n_max=n_max))
+    except ParkNetError as exc:
+        _fail(exc)
+    if as_json:
+        _json(result)
+        return
+    for net in result["provinces"] if all_provinces else [result]:
+        _print_network(net)
+    metrics = result["backbone"].get("metrics", {})
+    out.print(f"全国主干网 / national backbone: {metrics.get('nodes', 0)} 个牵头园区, {metrics.get('edges', 0)} 条连接, "
+              f"{metrics.get('total_km', 0):,.0f} km")
+
+
+def _print_network(net: dict[str, Any]) -> None:
+    leaders = ", ".join(f"{l['zone_id']}" for l in net["leaders"]) or "—"
+    table = Table(title=f"{net['province']} {net['year']} 1+N 网络 / network — 牵头 leaders: {leaders} "
+                        f"(objective {net['objective']:.3f}, optimal {net['optimal']})")
+    for title in ("牵头 leader", "伙伴 partner", "类型 type", "形式 form", "得分 score"):
+        table.add_column(title)
+    for link in net["links"]:
+        table.add_row(link["leader"], link["partner"], link["type"], link["form"], f"{link['score']:.3f}")
+    out.print(table)
+    for u in net["unassigned"][:10]:
+        out.print(f"  未纳入 / left out: {u['partner']} — {u['reason']}")
+    if len(net["unassigned"]) > 10:
+        out.print(f"  … {len(net['unassigned']) - 10} more")
+
+
 users = typer.Typer(help="用户与令牌 / users and API tokens", no_args_is_help=True)
 app.add_typer(users, name="users")
 audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)

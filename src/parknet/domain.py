@@ -58,7 +58,7 @@ class CooperationType(StrEnum):
 
     TECH_ENABLING = "tech_enabling"  # 科技赋能型
     CHAIN_COMPLEMENT = "chain_complement"  # 产业链延补型
-    CROSS_SECTOR_FUSION = "cross_sector_fusion"  # 跨界融合型
+    CROSS_FUSION = "cross_fusion"  # 跨界融合型 (cross-sector fusion)
 
 
 MONEY_UNIT = "万元"

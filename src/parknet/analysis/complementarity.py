@@ -37,7 +37,7 @@ from parknet.errors import InvalidArgument
 
 __all__ = ["PairScorer", "TYPES", "specialisation"]
 
-TYPES = (CooperationType.TECH_ENABLING.value, CooperationType.CHAIN_COMPLEMENT.value, "cross_fusion")
+TYPES = tuple(t.value for t in CooperationType)  # tech_enabling, chain_complement, cross_fusion
 _PROFILE = ("rd_intensity", "invention_patents_granted", "talent_density", "output")
 _TOP_LINKS = 3  # the chain score averages the pair's three strongest links
 

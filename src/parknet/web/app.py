@@ -16,6 +16,7 @@ from parknet.store.session import current_revision, make_engine
 from parknet.web.api import audit as audit_api
 from parknet.web.api import auth as auth_api
 from parknet.web.api import diagnosis as diagnosis_api
+from parknet.web.api import network as network_api
 from parknet.web.api import overview as overview_api
 from parknet.web.api import zones as zones_api
 from parknet.web.cache import Cache
@@ -58,7 +59,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     install_handlers(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for router in (auth_api.router, overview_api.router, zones_api.router, diagnosis_api.router, audit_api.router,
-                   page_routes.router):
+    for router in (auth_api.router, overview_api.router, zones_api.router, diagnosis_api.router, network_api.router,
+                   audit_api.router, page_routes.router):
         app.include_router(router)
     return app

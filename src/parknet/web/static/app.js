@@ -126,7 +126,35 @@ function diagDagum(el, t) {
                             [T("超变密度", "transvariation"), (r) => r.dagum.transvariation]]);
 }
 
-const RENDERERS = {tiles, trend, "zone-indicators": zoneIndicators, industry, lorenz: lorenzChart,
+const TYPE_NAMES = {tech_enabling: T("科技赋能型", "tech-enabling"), chain_complement: T("产业链延补型", "chain complement"),
+                    cross_fusion: T("跨界融合型", "cross-sector fusion")};
+
+function networkChart(el, net) {
+  const types = Object.keys(TYPE_NAMES);
+  const nodes = net.leaders.filter((l) => l.zone_id).map((l) => ({id: l.zone_id, name: l.zone_id, symbolSize: 46, category: 3,
+                                                              fixed: false, label: {show: true}}));
+  const edges = [];
+  for (const link of net.links) {
+    nodes.push({id: link.partner, name: link.partner, symbolSize: 14 + 26 * link.score, category: types.indexOf(link.type),
+                label: {show: true}, value: link.score});
+    edges.push({source: link.leader, target: link.partner, value: link.score,
+                lineStyle: {width: 1 + 5 * link.score}, link});
+  }
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {formatter: (p) => (p.dataType === "edge"
+      ? `${p.data.link.leader} → ${p.data.link.partner}<br>${TYPE_NAMES[p.data.link.type]} · ${p.data.link.form}<br>` +
+        `${T("得分", "score")} ${p.data.link.score.toFixed(3)}<br>${p.data.link.reasons.slice(0, 3).join("<br>")}`
+      : p.name)},
+    legend: {data: [...types.map((t) => TYPE_NAMES[t]), T("牵头园区", "leader")]},
+    series: [{type: "graph", layout: "force", roam: true, force: {repulsion: 220, edgeLength: [60, 180]},
+              categories: [...types.map((t) => ({name: TYPE_NAMES[t]})), {name: T("牵头园区", "leader")}],
+              lineStyle: {color: "source", opacity: 0.7}, data: nodes, links: edges}],
+  });
+  return chart;
+}
+
+const RENDERERS = {network: networkChart, tiles, trend, "zone-indicators": zoneIndicators, industry, lorenz: lorenzChart,
                    "diag-top": diagTop, "diag-theil": diagTheil, "diag-dagum": diagDagum};
 
 async function drawCharts(root) {
