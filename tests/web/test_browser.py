@@ -103,6 +103,7 @@ def test_overview_renders_charts_and_kpis_equal_the_api(browser, server: str) ->
     assert "q=" in page.url  # the search is in the address bar (hx-push-url), so it can be shared
     page.screenshot(path=str(ARTIFACTS / "zones.png"), full_page=True)
     page.goto(f"{server}/provinces/420000")
+    page.wait_for_selector("#province-network[data-ready='1'] canvas", timeout=20_000)
     page.screenshot(path=str(ARTIFACTS / "province.png"), full_page=True)
     page.goto(f"{server}/diagnosis?indicator=invention_patents_granted&year=2019&by=region")
     for chart in ("lorenz", "diag-top", "diag-theil", "diag-dagum"):

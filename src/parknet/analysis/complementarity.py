@@ -66,7 +66,8 @@ class PairScorer:
 
     ``profiles``: one row per zone: ``zone_id, rd_intensity, invention_patents_granted, talent_density,
     output`` (output = industrial output, e.g. revenue). ``structure``: ``zone_id, industry, value`` (output
-    by GB/T 4754 division). ``io_links`` (optional): ``from_division, to_division, a`` — input–output links
+    by GB/T 4754 division or 4-digit class; relatedness uses the codes as given, chain and fusion links their
+    divisions — the first two digits). ``io_links`` (optional): ``from_division, to_division, a`` — input–output links
     added to the chain maps' links with weight a / max(a).
     """
 
@@ -85,32 +86,45 @@ class PairScorer:
         self._index = {z: i for i, z in enumerate(self.zones)}
         without = sorted(set(self.zones) - set(self.structure["zone_id"].unique().to_list()))
         self.without_structure = without  # zones scored on sci-tech only (no industry data)
-        wide = (self.structure.filter(pl.col("zone_id").is_in(self.zones))
-                .group_by("zone_id", "industry").agg(pl.col("value").sum())
-                .pivot(on="industry", index="zone_id", values="value").fill_null(0.0))
-        self.industries = sorted(c for c in wide.columns if c != "zone_id")
-        values = np.zeros((len(self.zones), len(self.industries)))
-        if self.industries:
-            rows = np.array([self._index[z] for z in wide["zone_id"]])
-            values[rows] = wide.select(self.industries).to_numpy()
-        if np.any(values < 0):
+        structure = self.structure.filter(pl.col("zone_id").is_in(self.zones))
+        if structure.select(pl.col("value").lt(0).any()).item():
             raise InvalidArgument("structure", "output values must not be negative")
-        has = values.sum(axis=1) > 0
-        r = np.zeros_like(values)
-        if has.sum() >= 2 and values.shape[1] >= 2:
-            r[has] = np.nan_to_num(rca(values[has]))
-        self.rca = r
-        self.spec = specialisation(r)
-        mcp = (r >= 1).astype(float)
-        phi = proximity(mcp) if mcp.shape[1] >= 2 else np.ones((mcp.shape[1], mcp.shape[1]))
-        self.density = np.nan_to_num(density(mcp, np.nan_to_num(phi)))
-        self.mcp = mcp
+        # Relatedness (tech-enabling) at the industries' own level (divisions or 4-digit classes); chain and
+        # fusion at the division level, where the chain maps and the fusion matrix are defined.
+        self.industries, values = self._matrix(structure)
+        self.mcp = (self._rca(values) >= 1).astype(float)
+        phi = proximity(self.mcp) if self.mcp.shape[1] >= 2 else np.ones((self.mcp.shape[1],) * 2)
+        self.density = np.nan_to_num(density(self.mcp, np.nan_to_num(phi)))
+        self._cls_col = {d: j for j, d in enumerate(self.industries)}
+        self.divisions, div_values = self._matrix(structure.with_columns(pl.col("industry").str.slice(0, 2)))
+        self.rca = self._rca(div_values)
+        self.spec = specialisation(self.rca)
+        self._col = {d: j for j, d in enumerate(self.divisions)}
         self.base = _percentile(self.profiles["output"].fill_null(0).to_numpy().astype(float))
         sci = [_percentile(self.profiles[c].fill_null(0).to_numpy().astype(float)) for c in _PROFILE[:3]]
         self.sci = np.mean(sci, axis=0)
         self._sci_parts = dict(zip(_PROFILE[:3], sci))
-        self._col = {d: j for j, d in enumerate(self.industries)}
         self._edges = self._chain_edges()
+
+    def _matrix(self, structure: pl.DataFrame) -> tuple[list[str], np.ndarray]:
+        """(industry codes, zones × industries output) with the profiles' zone order."""
+        summed = structure.group_by("zone_id", "industry").agg(pl.col("value").sum())
+        codes = sorted(summed["industry"].unique().to_list())
+        values = np.zeros((len(self.zones), len(codes)))
+        if codes:
+            col = {c: j for j, c in enumerate(codes)}
+            rows = np.array([self._index[z] for z in summed["zone_id"]], dtype=int)
+            cols = np.array([col[c] for c in summed["industry"]], dtype=int)
+            values[rows, cols] = summed["value"].to_numpy()
+        return codes, values
+
+    @staticmethod
+    def _rca(values: np.ndarray) -> np.ndarray:
+        has = values.sum(axis=1) > 0
+        out = np.zeros_like(values)
+        if has.sum() >= 2 and values.shape[1] >= 2:
+            out[has] = np.nan_to_num(rca(values[has]))
+        return out
 
     # --- links ------------------------------------------------------------------------------------
     def _chain_edges(self) -> list[tuple[int, int, float, tuple[str, str]]]:
@@ -206,14 +220,14 @@ class PairScorer:
         parts = ", ".join(f"{k} {self._sci_parts[k][li[0]]:.2f} vs {self._sci_parts[k][pi[0]]:.2f}"
                           for k in _PROFILE[:3])
         strong = [self.industries[j] for j in np.flatnonzero(self.mcp[li[0]])]
-        related = sorted(strong, key=lambda d: -self.density[pi[0], self._col[d]])[:top]
+        related = sorted(strong, key=lambda d: -self.density[pi[0], self._cls_col[d]])[:top]
         reasons["tech_enabling"] = [
             f"科技资源指数 {self.sci[li[0]]:.2f} 对 {self.sci[pi[0]]:.2f}（百分位：{parts}） / sci-tech index "
             f"{self.sci[li[0]]:.2f} vs {self.sci[pi[0]]:.2f} (percentiles: {parts})",
             f"伙伴产业承载力百分位 {self.base[pi[0]]:.2f} / partner's industrial carrying capacity percentile "
             f"{self.base[pi[0]]:.2f}",
             "伙伴与牵头园区优势产业最相关的行业 / partner's density in the leader's strongest related industries: "
-            + ", ".join(f"{d} ({self.density[pi[0], self._col[d]]:.2f})" for d in related),
+            + ", ".join(f"{d} ({self.density[pi[0], self._cls_col[d]]:.2f})" for d in related),
         ]
         terms = self._edge_terms(li, pi)[0, 0]
         best = np.argsort(-terms)[:top] if terms.size else []
@@ -221,7 +235,7 @@ class PairScorer:
         for e in best:
             if terms[e] <= 0:
                 continue
-            (zh, en), up, down = self._edges[e][3], self.industries[self._edges[e][0]], self.industries[self._edges[e][1]]
+            (zh, en), up, down = self._edges[e][3], self.divisions[self._edges[e][0]], self.divisions[self._edges[e][1]]
             fills = self.rca[pi[0], self._edges[e][1]] < 1 or self.rca[li[0], self._edges[e][1]] < 1
             note = ("，补链" if fills else "", ", fills a missing segment" if fills else "")
             reasons["chain_complement"].append(f"{zh}（{up}→{down}，强度 {terms[e]:.2f}{note[0]}） / "
@@ -234,5 +248,6 @@ class PairScorer:
         return reasons
 
     def to_dict(self) -> dict[str, Any]:
-        return {"zones": len(self.zones), "industries": len(self.industries), "chain_links": len(self._edges),
+        return {"zones": len(self.zones), "industries": len(self.industries), "divisions": len(self.divisions),
+                "chain_links": len(self._edges),
                 "fusion_pairs": len(self.fusion), "without_structure": self.without_structure}

@@ -126,6 +126,7 @@ function diagDagum(el, t) {
                             [T("超变密度", "transvariation"), (r) => r.dagum.transvariation]]);
 }
 
+const TYPE_COLORS = {tech_enabling: "#2f6fdb", chain_complement: "#2ca02c", cross_fusion: "#9467bd", leader: "#ff7f0e"};
 const TYPE_NAMES = {tech_enabling: T("科技赋能型", "tech-enabling"), chain_complement: T("产业链延补型", "chain complement"),
                     cross_fusion: T("跨界融合型", "cross-sector fusion")};
 
@@ -138,7 +139,7 @@ function networkChart(el, net) {
     nodes.push({id: link.partner, name: link.partner, symbolSize: 14 + 26 * link.score, category: types.indexOf(link.type),
                 label: {show: true}, value: link.score});
     edges.push({source: link.leader, target: link.partner, value: link.score,
-                lineStyle: {width: 1 + 5 * link.score}, link});
+                lineStyle: {width: 1 + 5 * link.score, color: TYPE_COLORS[link.type]}, link});
   }
   const chart = echarts.init(el);
   chart.setOption({
@@ -148,8 +149,9 @@ function networkChart(el, net) {
       : p.name)},
     legend: {data: [...types.map((t) => TYPE_NAMES[t]), T("牵头园区", "leader")]},
     series: [{type: "graph", layout: "force", roam: true, force: {repulsion: 220, edgeLength: [60, 180]},
-              categories: [...types.map((t) => ({name: TYPE_NAMES[t]})), {name: T("牵头园区", "leader")}],
-              lineStyle: {color: "source", opacity: 0.7}, data: nodes, links: edges}],
+              categories: [...types.map((t) => ({name: TYPE_NAMES[t], itemStyle: {color: TYPE_COLORS[t]}})),
+                           {name: T("牵头园区", "leader"), itemStyle: {color: TYPE_COLORS.leader}}],
+              lineStyle: {opacity: 0.7}, data: nodes, links: edges}],
   });
   return chart;
 }
