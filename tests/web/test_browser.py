@@ -104,6 +104,8 @@ def test_overview_renders_charts_and_kpis_equal_the_api(browser, server: str) ->
     page.screenshot(path=str(ARTIFACTS / "zones.png"), full_page=True)
     page.goto(f"{server}/provinces/420000")
     page.wait_for_selector("#province-network[data-ready='1'] canvas", timeout=20_000)
+    page.wait_for_selector("#national-backbone[data-ready='1'] canvas", timeout=20_000)
+    assert len(page.query_selector_all("#network-links tbody tr")) > 3  # each link's score breakdown
     page.screenshot(path=str(ARTIFACTS / "province.png"), full_page=True)
     page.goto(f"{server}/diagnosis?indicator=invention_patents_granted&year=2019&by=region")
     for chart in ("lorenz", "diag-top", "diag-theil", "diag-dagum"):

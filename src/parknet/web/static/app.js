@@ -156,7 +156,44 @@ function networkChart(el, net) {
   return chart;
 }
 
-const RENDERERS = {network: networkChart, tiles, trend, "zone-indicators": zoneIndicators, industry, lorenz: lorenzChart,
+function linkTable(net) {
+  const body = document.querySelector("#network-links tbody");
+  if (!body) return;
+  const fmtScore = (v) => (v == null ? "—" : v.toFixed(3));
+  for (const link of net.links) {
+    const row = body.insertRow();
+    for (const value of [link.partner, TYPE_NAMES[link.type], link.form, fmtScore(link.score), fmtScore(link.scores.tech_enabling),
+                         fmtScore(link.scores.chain_complement), fmtScore(link.scores.cross_fusion), link.reasons.join("；")]) {
+      row.insertCell().textContent = value;  // textContent: reasons are data, never markup
+    }
+  }
+  for (const u of net.unassigned) {
+    const row = body.insertRow();
+    row.className = "left-out";
+    for (const value of [u.partner, "—", "—", "—", "", "", "", u.reason]) row.insertCell().textContent = value;
+  }
+}
+
+function networkWithTable(el, net) {
+  linkTable(net);
+  return networkChart(el, net);
+}
+
+function backboneChart(el, net) {
+  const nodes = net.backbone.nodes.map((n) => ({id: n.zone_id, name: n.zone_id, x: n.lon, y: -n.lat, symbolSize: 10,
+                                                label: {show: true, fontSize: 10}}));
+  const edges = net.backbone.edges.map((e) => ({source: e.source, target: e.target, value: Math.round(e.km),
+                                                lineStyle: {type: e.mst ? "solid" : "dashed"}}));
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {formatter: (p) => (p.dataType === "edge" ? `${p.data.source} — ${p.data.target}: ${p.data.value} km` : p.name)},
+    series: [{type: "graph", layout: "none", roam: true, data: nodes, links: edges,
+              itemStyle: {color: TYPE_COLORS.leader}, lineStyle: {color: "#888", width: 1.5}}],
+  });
+  return chart;
+}
+
+const RENDERERS = {network: networkWithTable, backbone: backboneChart, tiles, trend, "zone-indicators": zoneIndicators, industry, lorenz: lorenzChart,
                    "diag-top": diagTop, "diag-theil": diagTheil, "diag-dagum": diagDagum};
 
 async function drawCharts(root) {
