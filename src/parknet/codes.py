@@ -1,6 +1,5 @@
-"""Validation of official codes: 统一社会信用代码 (GB 32100-2015), 组织机构代码 (GB 11714-1997),
-GB/T 2260 administrative division codes and GB/T 4754-2017 industry codes (shape only; membership is
-checked against the reference tables by the store).
+"""Validation of official codes: 统一社会信用代码 (GB 32100-2015) and the 组织机构代码 (GB 11714-1997)
+embedded in it. (GB/T 2260 and GB/T 4754 codes are checked against the reference tables by the store.)
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ __all__ = [
     "uscc_problem",
     "is_valid_uscc",
     "make_uscc",
-    "division_code_problem",
 ]
 
 #: The 31 characters of GB 32100-2015 (digits and capitals without I, O, S, V, Z).
@@ -22,7 +20,6 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)  # 3^(i) mod 31
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
-_DIVISION_RE = re.compile(r"^[1-9]\d0000$|^[1-9]\d{3}00$|^[1-9]\d{5}$")
 
 
 def uscc_check_char(first17: str) -> str:
@@ -91,10 +88,3 @@ def make_uscc(division_code: str, serial: int, *, authority: str = "9", org_type
     body = f"{serial:08d}"
     first17 = f"{authority}{org_type}{division_code}{body}{org_code_check_char(body)}"
     return first17 + uscc_check_char(first17)
-
-
-def division_code_problem(code: str) -> str | None:
-    """Why ``code`` is not shaped like a GB/T 2260 code (6 digits, not starting with 0), or ``None``."""
-    if not _DIVISION_RE.fullmatch(code):
-        return f"GB/T 2260 code must be 6 digits, got {code!r}"
-    return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -180,7 +180,6 @@ class Kind:
     model: type[models.Base]
     columns: tuple[Column, ...]
     key: tuple[str, ...]
-    order_by: tuple[str, ...] = field(default=())
 
     @property
     def table(self) -> Table:
