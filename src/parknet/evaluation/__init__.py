@@ -1,0 +1,1 @@
+"""Zone evaluation (考评体系): normalisation, weighting and aggregation (issue 6)."""
