@@ -202,11 +202,11 @@ def indicators(as_json: Annotated[bool, typer.Option("--json", help="JSON output
 def summary(year: Annotated[int | None, typer.Option(help="年份（默认2019）")] = None,
             as_json: Annotated[bool, typer.Option("--json", help="JSON output")] = False) -> None:
     """全国高新区概览 / national key figures for one year."""
-    from parknet.services.overview import latest_year, overview
+    from parknet.services.overview import default_year, latest_year, overview
 
     engine = _engine()
     try:
-        result = overview(engine, year or (2019 if (latest_year(engine) or 0) >= 2019 else latest_year(engine) or 2019))
+        result = overview(engine, year or default_year(latest_year(engine)))
     except ParkNetError as exc:
         _fail(exc)
     if as_json:

@@ -18,7 +18,11 @@ from parknet.domain import ZoneLevel
 from parknet.errors import InvalidArgument
 from parknet.store import models
 
-__all__ = ["Overview", "overview", "latest_year", "top_share_trend", "province_aggregates", "data_version"]
+__all__ = ["Overview", "overview", "latest_year", "default_year", "top_share_trend", "province_aggregates",
+           "data_version", "ARTICLE_YEAR"]
+
+#: The year of the article's figures; the default year wherever the data reaches it.
+ARTICLE_YEAR = 2019
 
 
 @dataclass(frozen=True)
@@ -45,12 +49,21 @@ def latest_year(engine: Engine) -> int | None:
         return conn.execute(select(func.max(v.year)).where(v.indicator_code == "gdp")).scalar()
 
 
-def _values(engine: Engine, year: int, code: str) -> dict[str, float]:
+def default_year(latest: int | None) -> int:
+    """The article's year when the data reaches it, else the latest year with data (the article's when none)."""
+    return ARTICLE_YEAR if latest is None or latest >= ARTICLE_YEAR else latest
+
+
+def _values(engine: Engine, year: int, codes: tuple[str, ...]) -> dict[str, dict[str, float]]:
+    """National zones' values of ``codes`` in ``year``, in one query: indicator → zone → value."""
     z, v = models.Zone, models.ZoneIndicatorValue
-    stmt = (select(v.zone_id, v.value).join(z, z.id == v.zone_id)
-            .where(v.year == year, v.indicator_code == code, z.level == ZoneLevel.NATIONAL.value))
+    stmt = (select(v.indicator_code, v.zone_id, v.value).join(z, z.id == v.zone_id)
+            .where(v.year == year, v.indicator_code.in_(codes), z.level == ZoneLevel.NATIONAL.value))
+    out: dict[str, dict[str, float]] = {code: {} for code in codes}
     with engine.connect() as conn:
-        return {zone: float(value) for zone, value in conn.execute(stmt)}
+        for code, zone, value in conn.execute(stmt):
+            out[code][zone] = float(value)
+    return out
 
 
 def _ratio(a: float, b: float) -> float | None:
@@ -70,8 +83,9 @@ def overview(engine: Engine, year: int) -> Overview:
                             .where(models.ImportBatch.kind == "demo")).scalar()
     if not counts:
         raise InvalidArgument("year", f"no zones exist in {year}")
-    gdp, patents = _values(engine, year, "gdp"), _values(engine, year, "invention_patents_granted")
-    rd, rd_people, employees = (_values(engine, year, c) for c in ("rd_expenditure", "rd_personnel", "employees"))
+    values = _values(engine, year, ("gdp", "invention_patents_granted", "rd_expenditure", "rd_personnel", "employees"))
+    gdp, patents = values["gdp"], values["invention_patents_granted"]
+    rd, rd_people, employees = values["rd_expenditure"], values["rd_personnel"], values["employees"]
     totals = national_totals().filter(year=year)
     nation = totals.row(0, named=True) if totals.height else None
     gdp_sum = sum(gdp.values())

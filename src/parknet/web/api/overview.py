@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from parknet.services import overview as overview_service
 from parknet.services.overview import latest_year, overview, province_aggregates, top_share_trend
 from parknet.web.security import Allow, engine_of
 
@@ -16,10 +17,9 @@ READ = Depends(Allow("aggregates:read"))
 
 
 def default_year(request: Request) -> int:
-    """2019 (the article's year) when the data has it, else the latest year with data."""
-    cache = request.app.state.cache
-    latest = cache.get("latest_year", lambda: latest_year(engine_of(request)))
-    return 2019 if latest is not None and latest >= 2019 else (latest or 2019)
+    """:func:`parknet.services.overview.default_year` with the latest year cached."""
+    latest = request.app.state.cache.get("latest_year", lambda: latest_year(engine_of(request)))
+    return overview_service.default_year(latest)
 
 
 @router.get("/overview", response_model=dict[str, Any])
