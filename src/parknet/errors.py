@@ -8,8 +8,11 @@ __all__ = [
     "ParkNetError",
     "InvalidArgument",
     "NotFound",
+    "Forbidden",
+    "Conflict",
     "Problem",
     "ImportRejected",
+    "DataError",
 ]
 
 
@@ -28,6 +31,14 @@ class InvalidArgument(ParkNetError, ValueError):
 
 class NotFound(ParkNetError, LookupError):
     """A named record (zone, indicator, industry …) does not exist."""
+
+
+class Forbidden(ParkNetError, PermissionError):
+    """The acting user may not do this (e.g. confirming an agreement for another zone)."""
+
+
+class Conflict(ParkNetError):
+    """The request conflicts with the record's state (a lifecycle step out of order, a closed year)."""
 
 
 @dataclass(frozen=True, order=True)
@@ -56,3 +67,14 @@ class ImportRejected(ParkNetError):
         head = "\n".join(str(p) for p in problems)
         tail = f"\n… and {more} more problems" if more else ""
         super().__init__(head + tail)
+
+
+class DataError(ParkNetError):
+    """A curated data file (chains, schemes, frameworks) breaks its schema. ``problems`` holds every
+    ``FILE: place: reason``."""
+
+    def __init__(self, file: str, problems: list[str]) -> None:
+        self.file = file
+        self.problems = problems
+        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
+        super().__init__(f"{file} is invalid ({count}); fix the file:\n" + "\n".join(problems))

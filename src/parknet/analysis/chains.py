@@ -33,7 +33,7 @@ from typing import Any
 import polars as pl
 
 from parknet.data import reference
-from parknet.errors import InvalidArgument, NotFound, ParkNetError
+from parknet.errors import DataError, InvalidArgument, NotFound
 
 __all__ = [
     "CHAINS_FILE",
@@ -178,16 +178,6 @@ class FusionPair:
     b: FusionSide
     fused_into: str | None
     rationale: str
-
-
-class DataError(ParkNetError):
-    """A curated data file breaks its schema. ``problems`` holds every ``FILE: place: reason``."""
-
-    def __init__(self, file: str, problems: list[str]) -> None:
-        self.file = file
-        self.problems = problems
-        count = f"{len(problems)} problem{'s' if len(problems) != 1 else ''}"
-        super().__init__(f"{file} is invalid ({count}); fix the file:\n" + "\n".join(problems))
 
 
 # --- schema checks -----------------------------------------------------------------------------------

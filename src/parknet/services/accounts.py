@@ -21,7 +21,7 @@ from parknet.store.accounts import ROLES, ApiToken, LoginAttempt, User, WebSessi
 
 __all__ = [
     "Principal", "LoginFailed", "TooManyAttempts", "add_user", "issue_token", "authenticate",
-    "open_session", "session_principal", "close_session", "token_principal", "user_exists", "set_password",
+    "open_session", "session_principal", "close_session", "token_principal", "user_exists", "set_password", "principal_by_name",
     "MAX_FAILURES", "FAILURE_WINDOW", "SESSION_LIFETIME", "MIN_PASSWORD_LENGTH",
 ]
 
@@ -182,6 +182,15 @@ def token_principal(engine: Engine, token: str) -> Principal | None:
             ApiToken.token_sha256 == _sha256(token), ApiToken.revoked.is_(False), User.is_active)).first()
     if row is None:
         return None
+    return Principal(row.id, row.username, row.role, row.zone_id)
+
+
+def principal_by_name(engine: Engine, username: str) -> Principal:
+    """The principal of an active account (the CLI's ``--as USER``); NotFound otherwise."""
+    with engine.connect() as conn:
+        row = conn.execute(select(*_USER_COLUMNS).where(User.username == username, User.is_active)).first()
+    if row is None:
+        raise NotFound(f"no active user {username!r} (parknet users add)")
     return Principal(row.id, row.username, row.role, row.zone_id)
 
 

@@ -23,6 +23,7 @@ from parknet.config import get_settings
 from parknet.errors import ImportRejected, Problem
 from parknet.store import audit, models
 from parknet.store.kinds import CellError, Column, Kind, kind_by_name
+from parknet.store.ledger import YearClosed, import_touches
 from parknet.store.tabular import Table, read_table
 
 __all__ = ["ImportSummary", "import_file", "import_rows", "upsert_records", "upsert_rows", "file_sha256"]
@@ -103,6 +104,9 @@ def _import(engine: Engine, kind: Kind, table: Table, *, file_name: str, sha256:
     actor = user or "cli"
     changes: list[tuple[dict[str, Any], dict[str, Any] | None, dict[str, Any]]] | None = [] if audit_rows else None
     with engine.begin() as conn:
+        touched = import_touches(conn, kind.name, records)
+        if touched:
+            raise YearClosed(sorted(touched), f"importing {file_name} ({kind.name})")
         batch_id = _new_batch(conn, kind, file_name, sha256, user, len(records))
         inserted, updated, unchanged = upsert_records(conn, kind, records, present, batch_id, changes=changes)
         if inserted == updated == 0:

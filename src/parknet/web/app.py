@@ -26,7 +26,7 @@ from parknet.web.security import CredentialCache, SecurityHeaders
 
 __all__ = ["create_app", "HEAD_REVISION"]
 
-HEAD_REVISION = "0002"
+HEAD_REVISION = "0003"
 STATIC = Path(__file__).resolve().parent / "static"
 
 

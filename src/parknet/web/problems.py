@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from parknet.errors import ImportRejected, InvalidArgument, NotFound, ParkNetError
+from parknet.errors import Conflict, Forbidden, ImportRejected, InvalidArgument, NotFound, ParkNetError
 
 __all__ = ["problem", "install_handlers", "PROBLEM_TYPE"]
 
@@ -63,6 +63,14 @@ def install_handlers(app: Any) -> None:
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound) -> Any:
         return _respond(request, 404, str(exc))
+
+    @app.exception_handler(Forbidden)
+    async def forbidden(request: Request, exc: Forbidden) -> Any:
+        return _respond(request, 403, str(exc))
+
+    @app.exception_handler(Conflict)
+    async def conflict(request: Request, exc: Conflict) -> Any:
+        return _respond(request, 409, str(exc))
 
     @app.exception_handler(ParkNetError)
     async def other(request: Request, exc: ParkNetError) -> Any:
