@@ -12,11 +12,17 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from parknet.errors import ImportRejected, InvalidArgument, ParkNetError
+from parknet.commands import agreements as agreement_commands
+from parknet.commands import evaluate as evaluate_command
+from parknet.commands import ledger as ledger_commands
+from parknet.commands.common import emit_json as _json
+from parknet.commands.common import engine as _engine
+from parknet.commands.common import err, out
+from parknet.commands.common import fail as _fail
+from parknet.errors import InvalidArgument, ParkNetError
 
 app = typer.Typer(
     help="ParkNet 国家高新区协同发展平台 — coordination platform for China's national high-tech zones.",
@@ -24,30 +30,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True)
-
-
-def _engine():  # noqa: ANN202 - imported lazily so `parknet --help` stays fast
-    from parknet.store.session import make_engine
-
-    return make_engine()
-
-
-def _fail(exc: ParkNetError) -> None:
-    if isinstance(exc, ImportRejected):
-        for problem in exc.problems:
-            print(str(problem), file=sys.stderr)
-        if exc.more:
-            print(f"… and {exc.more} more problems", file=sys.stderr)
-        print("导入失败，数据库未作任何修改 / import rejected, nothing was written", file=sys.stderr)
-    else:
-        print(f"错误 / error: {exc}", file=sys.stderr)
-    raise typer.Exit(2)
-
-
-def _json(data: Any) -> None:
-    print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def _progress() -> Progress:
@@ -83,6 +65,9 @@ def load_demo(seed: Annotated[int, typer.Option(help="随机种子 / random seed
         out.print(f"  {table}: {n:,}")
     for table, n in result.kept.items():
         out.print(f"  {table}: 保留 {n:,} 条后来写入的数据 / kept {n:,} rows written after the demo (not overwritten)")
+    if result.reopened:
+        years = ", ".join(str(y) for y in result.reopened)
+        out.print(f"  已结账年度 {years} 因演示数据重载而重开（已记录）/ closed years reopened by the reload (recorded)")
 
 
 @app.command()
@@ -359,6 +344,11 @@ users = typer.Typer(help="用户与令牌 / users and API tokens", no_args_is_he
 app.add_typer(users, name="users")
 audit_app = typer.Typer(help="审计日志 / audit log", no_args_is_help=True)
 app.add_typer(audit_app, name="audit")
+app.add_typer(ledger_commands.app, name="ledger")
+app.add_typer(agreement_commands.framework_app, name="framework")
+app.add_typer(agreement_commands.agreements_app, name="agreements")
+app.add_typer(agreement_commands.projects_app, name="projects")
+app.command("evaluate")(evaluate_command.evaluate)
 
 
 def _read_password(password_stdin: bool) -> str:

@@ -66,7 +66,7 @@ def test_bad_framework_documents_are_refused(engine: Engine, change: dict, messa
 
 def test_lifecycle_confirmations_activate_and_every_step_is_audited(engine: Engine) -> None:
     frameworks.adopt(engine, "420000", frameworks.template(), adopted_on=date(2019, 6, 30), actor="t")
-    agreement_id = agreements.create(engine, _draft(), actor=ADMIN.username)
+    agreement_id = agreements.create(engine, _draft(), ADMIN)
     assert agreement_id == "AG-42-0001"
     state = agreements.detail(engine, agreement_id)
     assert state["status"] == "draft" and state["framework_version"] == 1
@@ -119,13 +119,13 @@ def test_bad_agreements_are_refused_and_change_nothing(engine: Engine, change: d
                                                        message: str) -> None:
     before = snapshot(engine)
     with pytest.raises(InvalidArgument, match=message) as info:
-        agreements.create(engine, _draft(**change), actor="t")
+        agreements.create(engine, _draft(**change), ADMIN)
     assert info.value.argument == argument
     assert snapshot(engine) == before
 
 
 def test_projects_weights_partners_and_values(engine: Engine) -> None:
-    agreement_id = agreements.create(engine, _draft(), actor="t")
+    agreement_id = agreements.create(engine, _draft(), ADMIN)
     share = agreements.PartnerShare
     agreements.add_project(engine, agreement_id, project_id="P1", name="光谷襄阳共建光电子产业园", kind="project",
                            started_on=date(2020, 3, 1), principal=ADMIN,
@@ -159,3 +159,25 @@ def test_projects_weights_partners_and_values(engine: Engine) -> None:
                       {"year": 2021, "indicator": "tax", "value": Decimal("80")}]
     assert agreements.list_agreements(engine, zone="yichang")[0]["id"] == agreement_id
     assert agreements.list_agreements(engine, zone="shenzhen") == []
+
+
+@pytest.mark.parametrize(("rules", "argument"), [
+    ({"statistics": "x"}, "statistics"),
+    ({"statistics": {"relocation": {"window_months": "abc"}}}, "statistics.relocation.window_months"),
+    ({"statistics": {"relocation": {"indicators": "gdp"}}}, "statistics.relocation.indicators"),
+    ({"provincial_support": ["0.1"]}, "provincial_support"),
+])
+def test_malformed_rule_overrides_are_refused_by_name(engine: Engine, rules: dict, argument: str) -> None:
+    with pytest.raises(InvalidArgument) as info:
+        agreements.create(engine, _draft(rules=rules), ADMIN)
+    assert info.value.argument == argument
+
+
+def test_who_may_draft(engine: Engine) -> None:
+    before = snapshot(engine)
+    with pytest.raises(Forbidden, match="not among the parties"):
+        agreements.create(engine, _draft(), SHENZHEN)
+    with pytest.raises(Forbidden, match="may not draft"):
+        agreements.create(engine, _draft(), Principal(9, "ana", "analyst"))
+    assert snapshot(engine) == before
+    assert agreements.create(engine, _draft(), XIANGYANG) == "AG-42-0001"

@@ -1,18 +1,33 @@
 """Loading the demo into a database (SQLite and PostgreSQL): calibration survives the store, zone totals
-equal the sum of their enterprises in SQL, a reload replaces the demo and leaves imported data alone."""
+equal the sum of their enterprises in SQL, the cooperation tables are filled, a reload replaces the demo
+(cooperation data included) and leaves imported data and others' agreements alone, and reopens closed
+ledger years on the record."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 
-from parknet.services.demo import load_demo
+from parknet.services import agreements, ledger
+from parknet.services.accounts import Principal
+from parknet.services.demo import REOPEN_REASON, load_demo
 from parknet.services.overview import overview
 from parknet.store import models
+from parknet.store.audit import AuditEntry, verify_chain
+from parknet.store.cooperation import (
+    Agreement,
+    AgreementParty,
+    CoBuiltProject,
+    Framework,
+    ProjectPartner,
+    ProjectValue,
+)
 from parknet.store.importers import import_file
+from parknet.store.ledger import LedgerReopening, closed_years
 
 SMALL = {"n_enterprises": 3_000, "n_provincial": 40}
 
@@ -56,20 +71,69 @@ def _content(engine: Engine) -> dict[str, list[tuple]]:
             "enterprises": sorted(conn.execute(select(e.credit_code, e.zone_id, e.incubated_in)).all()),
             "relocations": sorted(conn.execute(select(r.credit_code, r.from_zone, r.to_zone, r.moved_on)).all()),
             "zones": sorted(conn.execute(select(models.Zone.id, models.Zone.name, models.Zone.area_km2)).all()),
+            "frameworks": sorted(conn.execute(select(Framework.province_code, Framework.version,
+                                                     Framework.document, Framework.created_by)).all()),
+            "agreements": sorted(conn.execute(select(Agreement.id, Agreement.status,
+                                                     Agreement.framework_version, Agreement.created_by,
+                                                     Agreement.is_synthetic)).all()),
+            "parties": sorted(conn.execute(select(AgreementParty.agreement_id, AgreementParty.zone_id,
+                                                  AgreementParty.role, AgreementParty.confirmed_by)).all()),
+            "projects": sorted(conn.execute(select(CoBuiltProject.id, CoBuiltProject.agreement_id,
+                                                   CoBuiltProject.name)).all()),
+            "partners": sorted(conn.execute(select(ProjectPartner.project_id, ProjectPartner.zone_id,
+                                                   ProjectPartner.weight, ProjectPartner.investment)).all()),
+            "project_values": sorted(conn.execute(select(
+                ProjectValue.project_id, ProjectValue.year, ProjectValue.indicator_code, ProjectValue.value)).all()),
         }
+
+
+def test_the_demo_fills_the_cooperation_tables(demo_engine: Engine) -> None:
+    content = _content(demo_engine)
+    assert 15 <= len(content["frameworks"]) <= 20  # SMALL: provinces with ≥ 2 zones of the ⅔ that adopt
+    assert len(content["agreements"]) >= 50 and len(content["project_values"]) > 500
+    statuses = {status for _, status, *_ in content["agreements"]}
+    assert statuses == {"draft", "proposed", "active", "terminated"}
+    assert {(by, synthetic) for *_, by, synthetic in content["agreements"]} == {("demo", True)}
+    assert {len(content[name]) > 0 for name in ("parties", "projects", "partners")} == {True}
+    under_framework = [a for a, status, version, *_ in content["agreements"]
+                       if status == "active" and version]
+    detail = agreements.detail(demo_engine, under_framework[0])
+    assert detail["projects"] and detail["effective_rules"]["title_zh"].endswith("指导性意见（演示）")
 
 
 def test_reload_replaces_the_demo_and_keeps_imported_data(demo_engine: Engine, tmp_path: Path) -> None:
     f = tmp_path / "z.csv"
     f.write_text("zone_id,name,level,province_code\nmy-own-park,我的园区,other,420000\n")
     import_file(demo_engine, "zones", f)
+    # someone's own agreement with a synthetic zone: the reload keeps it, and so keeps that zone
+    own = agreements.create(demo_engine, agreements.AgreementDraft(
+        title="东湖—合成园区 合作", zones=["wuhan-donghu", "p-420000-01"], cooperation_type="tech_enabling",
+        form="co_built_platform", starts_on=date(2022, 1, 1)), Principal(1, "tester", "admin"))
     before = _content(demo_engine)
-    load_demo(demo_engine, seed=11, **SMALL)
+    result = load_demo(demo_engine, seed=11, **SMALL)
     assert _content(demo_engine) == before
+    assert result.kept == {"zones": 1} and result.rows["agreements"] == len(before["agreements"]) - 1
     with demo_engine.connect() as conn:
         kinds = conn.execute(select(models.ImportBatch.kind).order_by(models.ImportBatch.id)).scalars().all()
     assert kinds == ["zones", "demo"]
     assert ("my-own-park", "我的园区", None) in before["zones"]
+    # made under Hubei's demo framework (seed 11 adopts one): that framework stays, with the same content
+    assert (own, "draft", 1, "tester", False) in before["agreements"]
+
+
+def test_reload_reopens_closed_years_on_the_record(demo_engine: Engine) -> None:
+    ledger.close_year(demo_engine, 2021, actor="tester")
+    result = load_demo(demo_engine, seed=11, **SMALL)
+    assert result.reopened == (2021,)
+    with demo_engine.connect() as conn:
+        assert closed_years(conn) == set()
+        reopenings = conn.execute(select(LedgerReopening.year, LedgerReopening.version,
+                                         LedgerReopening.reopened_by, LedgerReopening.reason)).all()
+        last = conn.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.entity_key)
+                            .order_by(AuditEntry.id.desc()).limit(1)).one()
+    assert reopenings == [(2021, 1, "demo", REOPEN_REASON)]
+    assert tuple(last) == ("demo", "reopen", "2021/v1") and verify_chain(demo_engine).ok
+    assert load_demo(demo_engine, seed=11, **SMALL).reopened == ()  # nothing closed any more
 
 
 def test_progress_reports_every_step_in_order(tmp_path: Path) -> None:

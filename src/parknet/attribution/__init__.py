@@ -2,7 +2,8 @@
 zone that incubated them, co-built projects count for every partner by agreed weights. Exact to the yuan."""
 
 from parknet.attribution.ledger import Ledger, attribute
-from parknet.attribution.money import largest_remainder, to_units
+from parknet.attribution.money import largest_remainder, split_in_two, to_units, units_column
 from parknet.attribution.rules import RelocationRule
 
-__all__ = ["attribute", "Ledger", "RelocationRule", "largest_remainder", "to_units"]
+__all__ = ["attribute", "Ledger", "RelocationRule", "largest_remainder", "split_in_two", "to_units",
+           "units_column"]

@@ -121,8 +121,17 @@ def _validate(conn: Connection, draft: AgreementDraft) -> tuple[str, str]:
     return lead, provinces.pop()
 
 
-def create(engine: Engine, draft: AgreementDraft, *, actor: str) -> str:
-    """Create an agreement in draft under the province's current framework; returns its id (AG-省码-序号)."""
+def create(engine: Engine, draft: AgreementDraft, principal: Principal) -> str:
+    """Create an agreement in draft under the province's current framework; returns its id (AG-省码-序号).
+
+    The province admin drafts any agreement; a zone admin only one its own zone is party to.
+    """
+    if principal.role not in ("admin", "zone_admin"):
+        raise Forbidden(f"{principal.username} ({principal.role}) may not draft agreements")
+    if principal.role == "zone_admin" and principal.zone_id not in draft.zones:
+        raise Forbidden(f"{principal.username} is the zone admin of {principal.zone_id}, which is not among the "
+                        f"parties {list(draft.zones)}")
+    actor = principal.username
     with engine.begin() as conn:
         lead, province = _validate(conn, draft)
         framework = frameworks.current(conn, province)
@@ -316,6 +325,9 @@ def add_project(engine: Engine, agreement_id: str, *, project_id: str, name: str
             raise InvalidArgument("partners", "a partner is listed twice")
         if conn.execute(select(CoBuiltProject.id).where(CoBuiltProject.id == project_id)).scalar():
             raise Conflict(f"project {project_id} exists already")
+        if industry_code is not None and conn.execute(
+                select(models.Industry.code).where(models.Industry.code == industry_code)).scalar() is None:
+            raise InvalidArgument("industry_code", f"unknown GB/T 4754 industry code {industry_code!r}")
         conn.execute(CoBuiltProject.__table__.insert().values(
             id=project_id, agreement_id=agreement_id, name=name, kind=kind, industry_code=industry_code,
             started_on=started_on, is_synthetic=is_synthetic))

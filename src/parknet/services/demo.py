@@ -1,9 +1,17 @@
 """``parknet load-demo``: the reference data plus the synthetic demo data set, in one transaction.
 
-A previous demo load is replaced (its rows are found by their import batch of kind ``demo``). Data
-written by imports, the API or the pages is never touched: where it holds a row with the same key as a
-demo row (say a zone's 2019 GDP edited after the demo was loaded), that row is kept, the demo row is left
-out, and the load reports how many were kept.
+The demo is the zone data of :func:`parknet.data.demo.generate` and the cooperation data of
+:func:`parknet.data.demo_cooperation.generate_cooperation` (frameworks, agreements, co-built projects).
+
+A previous demo load is replaced (its zone data is found by its import batch of kind ``demo``, its
+cooperation data as the synthetic agreements and the frameworks written by ``demo``; a demo agreement goes
+as a whole, with its parties, projects, partners and values). Data written by imports, the API or the pages
+is never touched: where it holds a row with the same key as a demo row (say a zone's 2019 GDP edited after
+the demo was loaded, or an agreement numbered like a demo one), that row is kept, the demo row is left out,
+and the load reports how many were kept. A demo agreement to which someone added a project of their own,
+a demo framework such an agreement was made under, and a synthetic zone that others' rows name are kept
+too. A reload changes the inputs of every closed ledger year, so each closed year is first reopened, with
+the reason and an audit entry.
 """
 
 from __future__ import annotations
@@ -17,13 +25,26 @@ import polars as pl
 from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 
 from parknet.data.demo import DEMO_LABEL, DemoData, generate
-from parknet.store import models
-from parknet.store.bulk import insert_frame
+from parknet.data.demo_cooperation import DEMO_ACTOR, CooperationDemo, generate_cooperation
+from parknet.services.ledger import latest_version
 from parknet.services.reference import init_database
+from parknet.store import audit, models
+from parknet.store.bulk import insert_frame
+from parknet.store.cooperation import (
+    Agreement,
+    AgreementParty,
+    CoBuiltProject,
+    Framework,
+    ProjectPartner,
+    ProjectValue,
+)
+from parknet.store.ledger import LedgerReopening, closed_years
 
-__all__ = ["DemoLoad", "load_demo", "DEMO_KIND", "STEPS"]
+__all__ = ["DemoLoad", "load_demo", "DEMO_KIND", "STEPS", "REOPEN_REASON"]
 
 DEMO_KIND = "demo"
+#: why a reload reopens the closed ledger years (it rewrites their inputs)
+REOPEN_REASON = "演示数据重新加载 / demo data reloaded"
 
 
 @dataclass(frozen=True)
@@ -35,60 +56,124 @@ class DemoLoad:
     rows: dict[str, int]
     kept: dict[str, int]
     label: str = DEMO_LABEL
+    reopened: tuple[int, ...] = ()  # closed ledger years the load reopened (:data:`REOPEN_REASON`)
 
 
 def _demo_batches(conn: Connection) -> list[int]:
     return list(conn.execute(select(models.ImportBatch.id).where(models.ImportBatch.kind == DEMO_KIND)).scalars())
 
 
+def _reopen_closed_years(conn: Connection) -> tuple[int, ...]:
+    """Reopen every closed ledger year (:data:`REOPEN_REASON`, audited), as ``parknet ledger reopen`` does."""
+    years = tuple(sorted(closed_years(conn)))
+    now = datetime.now(UTC)
+    for year in years:
+        version = latest_version(conn, year)
+        conn.execute(LedgerReopening.__table__.insert().values(
+            year=year, version=version, reopened_at=now, reopened_by=DEMO_ACTOR, reason=REOPEN_REASON))
+        audit.append(conn, actor=DEMO_ACTOR, action="reopen", entity="ledger",
+                     entity_key=f"{year}/v{version}", after={"reason": REOPEN_REASON}, at=now)
+    return years
+
+
+def _remove_cooperation(conn: Connection) -> None:
+    """Delete the demo's agreements (children first) and the demo frameworks no remaining agreement names."""
+    a, p = Agreement.__table__, CoBuiltProject.__table__
+    adopted = select(p.c.agreement_id).where(p.c.is_synthetic.is_(False))  # someone added their own project
+    agreements = list(conn.execute(select(a.c.id).where(
+        a.c.is_synthetic.is_(True), a.c.created_by == DEMO_ACTOR, a.c.id.not_in(adopted))).scalars())
+    projects = list(conn.execute(select(p.c.id).where(p.c.agreement_id.in_(agreements))).scalars())
+    for model in (ProjectValue, ProjectPartner):
+        conn.execute(delete(model).where(model.project_id.in_(projects)))
+    conn.execute(delete(CoBuiltProject).where(CoBuiltProject.id.in_(projects)))
+    conn.execute(delete(AgreementParty).where(AgreementParty.agreement_id.in_(agreements)))
+    conn.execute(delete(Agreement).where(Agreement.id.in_(agreements)))
+    named = {tuple(r) for r in conn.execute(select(a.c.province_code, a.c.framework_version)
+                                            .where(a.c.framework_version.is_not(None)).distinct())}
+    f = Framework.__table__
+    demo = conn.execute(select(f.c.province_code, f.c.version).where(f.c.created_by == DEMO_ACTOR)).all()
+    for code, version in demo:
+        if (code, version) not in named:
+            conn.execute(delete(f).where(f.c.province_code == code, f.c.version == version))
+
+
+def _synthetic_zones_named_by_others(conn: Connection, batches: list[int]) -> list[str]:
+    """The demo's synthetic zones that remaining rows (written by others) name: deleting them would break
+    those rows, so they stay."""
+    z = models.Zone
+    candidates = list(conn.execute(select(z.id).where(z.batch_id.in_(batches), z.is_synthetic.is_(True)))
+                      .scalars())
+    named: set[str] = set()
+    for column in (AgreementParty.zone_id, ProjectPartner.zone_id, models.ZoneIndicatorValue.zone_id,
+                   models.ZoneIndustryOutput.zone_id, models.Enterprise.zone_id,
+                   models.Enterprise.incubated_in, models.EnterpriseValue.zone_id, models.Relocation.from_zone,
+                   models.Relocation.to_zone):
+        named |= set(conn.execute(select(column).where(column.in_(candidates)).distinct()).scalars())
+    return sorted(named)
+
+
 def _remove_previous(conn: Connection) -> None:
+    _remove_cooperation(conn)
     batches = _demo_batches(conn)
     if not batches:
         return
     for model in (models.Relocation, models.EnterpriseValue, models.Enterprise, models.ZoneIndustryOutput,
                   models.ZoneIndicatorValue):
         conn.execute(delete(model).where(model.batch_id.in_(batches)))
-    conn.execute(delete(models.Zone).where(models.Zone.batch_id.in_(batches), models.Zone.is_synthetic.is_(True)))
-    conn.execute(update(models.Zone).where(models.Zone.batch_id.in_(batches)).values(area_km2=None, batch_id=None))
+    z = models.Zone
+    named = _synthetic_zones_named_by_others(conn, batches)
+    conn.execute(delete(z).where(z.batch_id.in_(batches), z.is_synthetic.is_(True), z.id.not_in(named)))
+    conn.execute(update(z).where(z.batch_id.in_(batches), z.is_synthetic.is_(False)).values(area_km2=None,
+                                                                                         batch_id=None))
+    conn.execute(update(z).where(z.batch_id.in_(batches)).values(batch_id=None))  # the synthetic zones kept
     conn.execute(delete(models.ImportBatch).where(models.ImportBatch.id.in_(batches)))
 
 
-def _fingerprint(data: DemoData) -> str:
+def _fingerprint(data: DemoData, cooperation: CooperationDemo) -> str:
     digest = hashlib.sha256()
-    for frame in (data.zones, data.zone_indicators, data.relocations):
+    for frame in (data.zones, data.zone_indicators, data.relocations, cooperation.agreements,
+                  cooperation.project_partners, cooperation.project_values):
         digest.update(frame.hash_rows().to_numpy().tobytes())
     return digest.hexdigest()
 
 
 #: the steps :func:`load_demo` reports to its ``progress`` callback, in order
-STEPS = ("schema", "generate", "remove_previous", "zones", "zone_indicator_values", "zone_industry_output",
-         "enterprises", "enterprise_values", "relocations")
+STEPS = ("schema", "generate", "reopen_closed_years", "remove_previous", "zones", "zone_indicator_values",
+         "zone_industry_output", "enterprises", "enterprise_values", "relocations", "frameworks",
+         "agreements", "cobuilt_projects")
 
 
 def load_demo(engine: Engine, seed: int = 20191231, *, progress: Callable[[str], None] | None = None,
               **generate_kwargs: int) -> DemoLoad:
     """Create/migrate the schema, sync reference data, then (re)load the demo data set for ``seed``.
 
-    ``progress(step)`` is called as each of :data:`STEPS` starts (for a progress bar).
+    ``progress(step)`` is called as each of :data:`STEPS` starts (for a progress bar). Closed ledger years
+    are reopened first (their inputs change); the result lists them.
     """
     report = progress or (lambda _step: None)
     report("schema")
     init_database(engine)
     report("generate")
     data = generate(seed=seed, **generate_kwargs)
+    cooperation = generate_cooperation(data.zones, data.zone_indicators, data.industry_output, seed)
     with engine.begin() as conn:
+        report("reopen_closed_years")
+        reopened = _reopen_closed_years(conn)
         report("remove_previous")
         _remove_previous(conn)
         batch_id = int(conn.execute(models.ImportBatch.__table__.insert().values(
-            kind=DEMO_KIND, file_name=f"parknet.data.demo.generate(seed={seed})", file_sha256=_fingerprint(data),
+            kind=DEMO_KIND, file_name=f"parknet.data.demo.generate(seed={seed})",
+            file_sha256=_fingerprint(data, cooperation),
             imported_at=datetime.now(UTC), imported_by=None, rows_read=0, rows_inserted=0, rows_updated=0,
             rows_unchanged=0, note=f"{DEMO_LABEL}: generated by ParkNet, seed {seed}; not real statistics",
         )).inserted_primary_key[0])
         rows, kept = _write(conn, data, batch_id, report)
+        more_rows, more_kept = _write_cooperation(conn, cooperation, report)
+        rows, kept = rows | more_rows, kept | more_kept
         conn.execute(models.ImportBatch.__table__.update().where(models.ImportBatch.id == batch_id)
                      .values(rows_read=sum(rows.values()) + sum(kept.values()), rows_inserted=sum(rows.values()),
                              rows_unchanged=sum(kept.values())))
-    return DemoLoad(seed, batch_id, rows, {k: n for k, n in kept.items() if n})
+    return DemoLoad(seed, batch_id, rows, {k: n for k, n in kept.items() if n}, reopened=reopened)
 
 
 def _not_taken(conn: Connection, model: type[models.Base], frame: pl.DataFrame) -> tuple[pl.DataFrame, int]:
@@ -132,6 +217,49 @@ def _write(conn: Connection, data: DemoData, batch_id: int,
         remaining, kept[name] = _not_taken(conn, model, frame.rename(columns))
         rows[name] = insert_frame(conn, model.__table__, remaining.with_columns(stamp),
                                   rebuild_indexes=remaining.height > 1_000_000)
+    return rows, kept
+
+
+def _insert(conn: Connection, model: type[models.Base], frame: pl.DataFrame) -> int:
+    """Insert a small frame through SQLAlchemy (its types store the time-zone-aware timestamps)."""
+    if frame.height:
+        conn.execute(model.__table__.insert(), frame.to_dicts())
+    return frame.height
+
+
+def _write_cooperation(conn: Connection, data: CooperationDemo,
+                       report: Callable[[str], None]) -> tuple[dict[str, int], dict[str, int]]:
+    """Write the demo's frameworks, agreements and projects, leaving out those whose key is taken: a
+    province that holds a different framework version of the same number keeps it (its demo agreements then
+    name no version; a stored copy of the demo's own version, kept for someone's agreement, simply stays), a
+    taken agreement or project id keeps its row (the demo's is left out with everything under it)."""
+    rows: dict[str, int] = {}
+    kept: dict[str, int] = {}
+    report("frameworks")
+    f = Framework.__table__
+    stored = {(c, v): d for c, v, d in conn.execute(select(f.c.province_code, f.c.version, f.c.document))}
+    keys = data.frameworks.select("province_code", "version").iter_rows()
+    demo = data.frameworks.with_columns(pl.Series("stored", [stored.get(key) for key in keys], pl.String))
+    differ = pl.col("stored").is_not_null() & (pl.col("stored") != pl.col("document"))
+    rows["frameworks"] = _insert(conn, Framework, demo.filter(pl.col("stored").is_null()).drop("stored"))
+    no_version = demo.filter(differ)["province_code"].to_list()
+    kept["frameworks"] = len(no_version)
+    report("agreements")
+    agreements, kept["agreements"] = _not_taken(conn, Agreement, data.agreements.with_columns(
+        pl.when(pl.col("province_code").is_in(no_version)).then(None)
+        .otherwise(pl.col("framework_version")).alias("framework_version")))
+    rows["agreements"] = _insert(conn, Agreement, agreements)
+    ids = agreements["id"].implode()
+    rows["agreement_parties"] = _insert(conn, AgreementParty,
+                                        data.agreement_parties.filter(pl.col("agreement_id").is_in(ids)))
+    report("cobuilt_projects")
+    projects, kept["cobuilt_projects"] = _not_taken(
+        conn, CoBuiltProject, data.cobuilt_projects.filter(pl.col("agreement_id").is_in(ids)))
+    rows["cobuilt_projects"] = _insert(conn, CoBuiltProject, projects)
+    ids = projects["id"].implode()
+    for name, model, frame in (("project_partners", ProjectPartner, data.project_partners),
+                               ("project_values", ProjectValue, data.project_values)):
+        rows[name] = _insert(conn, model, frame.filter(pl.col("project_id").is_in(ids)))
     return rows, kept
 
 

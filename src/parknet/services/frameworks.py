@@ -48,9 +48,20 @@ def merge(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _section(document: dict[str, Any], *path: str) -> dict[str, Any]:
+    node: Any = document
+    for depth, key in enumerate(path):
+        node = node.get(key) if isinstance(node, dict) else None
+        if node is None:
+            return {}
+        if not isinstance(node, dict):
+            raise InvalidArgument(".".join(path[:depth + 1]), f"must be an object, got {node!r}")
+    return node
+
+
 def relocation_rule(document: dict[str, Any]) -> RelocationRule:
     """The statistics-sharing rule for relocated enterprises (迁移企业统计分成) of a framework document."""
-    spec = (document.get("statistics") or {}).get("relocation") or {}
+    spec = _section(document, "statistics", "relocation")
     preset = spec.get("preset")
     if preset is not None and preset not in _PRESETS:
         raise InvalidArgument("statistics.relocation.preset", f"choose one of {', '.join(_PRESETS)}, got {preset!r}")
@@ -61,20 +72,29 @@ def relocation_rule(document: dict[str, Any]) -> RelocationRule:
         origin = Decimal(str(share))
     except InvalidOperation:
         raise InvalidArgument("statistics.relocation.origin_share", f"not a number: {share!r}") from None
-    indicators = tuple(spec.get("indicators") or ("gdp", "revenue", "tax", "exports"))
+    indicators = spec.get("indicators") or ["gdp", "revenue", "tax", "exports"]
+    if not isinstance(indicators, list) or not all(isinstance(c, str) for c in indicators):
+        raise InvalidArgument("statistics.relocation.indicators", "a list of indicator codes")
     unknown = [c for c in indicators if c not in INDICATOR_CODES]
     if unknown:
         raise InvalidArgument("statistics.relocation.indicators", f"unknown indicator codes {unknown}")
-    kwargs: dict[str, Any] = {"window_months": int(spec.get("window_months", 24)), "indicators": indicators,
+    kwargs: dict[str, Any] = {"window_months": _whole(spec.get("window_months", 24), "window_months"),
+                              "indicators": tuple(indicators),
                               "rule_id": preset if preset and "origin_share" not in spec else "custom"}
     if spec.get("min_years_registered") is not None:
-        kwargs["min_years_registered"] = int(spec["min_years_registered"])
+        kwargs["min_years_registered"] = _whole(spec["min_years_registered"], "min_years_registered")
     return RelocationRule(origin, **kwargs)
+
+
+def _whole(value: Any, key: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).strip().isdigit():
+        raise InvalidArgument(f"statistics.relocation.{key}", f"a whole number, got {value!r}")
+    return int(value)
 
 
 def support_ratio(document: dict[str, Any]) -> Decimal:
     """The provincial direct-support ratio of co-built investment (省级直接投资比例)."""
-    raw = (document.get("provincial_support") or {}).get("direct_support_ratio", "0")
+    raw = _section(document, "provincial_support").get("direct_support_ratio", "0")
     try:
         ratio = Decimal(str(raw))
     except InvalidOperation:

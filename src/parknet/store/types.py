@@ -43,8 +43,11 @@ def to_decimal(value: Any) -> Decimal:
             d = Decimal(str(value).strip())
         except InvalidOperation as exc:
             raise ValueError(f"not a number: {value!r}") from exc
+
     if not d.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
+    if d and d.adjusted() > 15:  # before any arithmetic: 9e999999999 would overflow the decimal context
+        raise ValueError(f"too large: {value!r}")
     exponent = d.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -4 and d != d.quantize(_QUANTUM, rounding="ROUND_HALF_EVEN"):
         raise ValueError(f"more than 4 decimal places: {value!r}")

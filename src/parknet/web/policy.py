@@ -22,6 +22,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "zones:read": _READERS,  # a zone's own figures
     "zones:write": frozenset({"admin", "zone_admin"}),
     "audit:read": frozenset({"admin"}),
+    "agreements:read": _READERS,  # cooperation agreements, co-built projects, the provinces' frameworks
+    "agreements:write": frozenset({"admin", "zone_admin"}),  # a zone admin: agreements its zone is party to
+    "ledger:read": frozenset({"admin", "zone_admin", "analyst"}),  # the statistics-attribution ledger
+    "ledger:close": frozenset({"admin"}),  # closing and reopening a year
+    "evaluation:read": _READERS,  # rankings under the built-in evaluation schemes
 }
 
 #: permissions that a zone_admin holds only for its own zone (the route's ``zone_id`` path parameter)

@@ -219,3 +219,36 @@ document.addEventListener("DOMContentLoaded", () => {
   document.body.addEventListener("htmx:configRequest", (e) => { e.detail.headers["X-CSRF-Token"] = CSRF; });
   document.body.addEventListener("htmx:afterSwap", (e) => drawCharts(e.target));
 });
+
+const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c]));
+
+const SCHEME_NAMES = {baseline: T("基准方案", "baseline"), reformed: T("改革方案", "reformed")};
+
+// Evaluation: each zone's rank under the baseline scheme (left) and the reformed one (right); rank 1 on top.
+function rankSlope(el, cmp) {
+  const [first, second] = cmp.schemes;
+  const up = "#176c2e", down = "#a11", same = "#9aa7b4";
+  const series = cmp.changes.map((c) => ({
+    type: "line", name: c.zone_id, data: [c.rank_a, c.rank_b], symbolSize: 3,
+    lineStyle: {width: Math.abs(c.rank_change) >= 10 ? 1.8 : 0.6, opacity: Math.abs(c.rank_change) >= 10 ? 0.9 : 0.35,
+                color: c.rank_change > 0 ? up : (c.rank_change < 0 ? down : same)},
+    itemStyle: {color: c.rank_change > 0 ? up : (c.rank_change < 0 ? down : same)},
+    emphasis: {focus: "series", lineStyle: {width: 3}}, change: c,
+  }));
+  const n = Math.max(2, ...cmp.changes.map((c) => Math.max(c.rank_a, c.rank_b)));
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {trigger: "item", formatter: (p) => {
+      const c = cmp.changes[p.seriesIndex];
+      return `${escapeHtml(c.zone_id)}<br>${SCHEME_NAMES[first] || first} ${c.rank_a} → ${SCHEME_NAMES[second] || second} ${c.rank_b} (${c.rank_change > 0 ? "+" : ""}${c.rank_change})` +
+             (c.reason ? `<br>${escapeHtml(c.reason)}` : "");  // tooltips are HTML: data is escaped
+    }},
+    grid: {left: 48, right: 48, top: 24, bottom: 24},
+    xAxis: {type: "category", data: [first, second].map((s) => SCHEME_NAMES[s] || s), boundaryGap: false},
+    yAxis: {type: "value", inverse: true, min: 1, max: n},
+    series,
+  });
+  return chart;
+}
+
+RENDERERS["rank-slope"] = rankSlope;
