@@ -18,6 +18,7 @@ from rich.table import Table
 from parknet.commands import agreements as agreement_commands
 from parknet.commands import evaluate as evaluate_command
 from parknet.commands import ledger as ledger_commands
+from parknet.commands import sharing as sharing_commands
 from parknet.commands.common import emit_json as _json
 from parknet.commands.common import engine as _engine
 from parknet.commands.common import err, out
@@ -349,6 +350,7 @@ app.add_typer(agreement_commands.framework_app, name="framework")
 app.add_typer(agreement_commands.agreements_app, name="agreements")
 app.add_typer(agreement_commands.projects_app, name="projects")
 app.command("evaluate")(evaluate_command.evaluate)
+app.add_typer(sharing_commands.app, name="sharing")
 
 
 def _read_password(password_stdin: bool) -> str:

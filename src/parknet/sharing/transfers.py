@@ -169,9 +169,9 @@ def settle(investments: Mapping[str, Decimal], coalition_values: Mapping[frozens
         alloc, base, alone = (d.quantize(_CENT) for d in (from_units(x[i]), from_units(default[i]), stand_alone[i]))
         partners.append(PartnerSettlement(
             zone_id=zone, investment=invest[i].quantize(_CENT), stand_alone=alone, default_share=base, allocation=alloc,
-            transfer=alloc - base, compensation=max(Decimal(0), alone - alloc), loses_out=base < alone))
+            transfer=alloc - base, compensation=max(Decimal(0), alone - alloc).quantize(_CENT), loses_out=base < alone))
     support = (Decimal(direct_support_ratio) * sum(invest)).quantize(Decimal("0.0001"))
-    compensation = sum((p.compensation for p in partners), Decimal(0))
+    compensation = sum((p.compensation for p in partners), Decimal(0)).quantize(_CENT)
     steps = _steps(zones, values, method, grand, partners, support, direct_support_ratio, core_empty, epsilon)
     return Settlement(method, grand.quantize(_CENT), tuple(partners),
                       tuple((tuple(sorted(s)), v) for s, v in sorted(values.items(), key=lambda kv: (len(kv[0]), sorted(kv[0])))),

@@ -9,21 +9,25 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from datetime import UTC, datetime
 from pathlib import Path
 import uuid
 from typing import Any
 
 from sqlalchemy import Column as SAColumn
-from sqlalchemy import Connection, Engine, MetaData, and_, bindparam, func, select
+from sqlalchemy import BigInteger, Connection, Engine, MetaData, and_, bindparam, func, select, type_coerce
 from sqlalchemy import Table as SATable
 
 from parknet.config import get_settings
 from parknet.errors import ImportRejected, Problem
 from parknet.store import audit, models
 from parknet.store.kinds import CellError, Column, Kind, kind_by_name
+from parknet.store.cooperation import CoBuiltProject, ProjectPartner
 from parknet.store.ledger import YearClosed, import_touches
+from parknet.store.sharing import Entity, Holding
+from parknet.store.types import SCALE
 from parknet.store.tabular import Table, read_table
 
 __all__ = ["ImportSummary", "import_file", "import_rows", "upsert_records", "upsert_rows", "file_sha256"]
@@ -109,6 +113,8 @@ def _import(engine: Engine, kind: Kind, table: Table, *, file_name: str, sha256:
             raise YearClosed(sorted(touched), f"importing {file_name} ({kind.name})")
         batch_id = _new_batch(conn, kind, file_name, sha256, user, len(records))
         inserted, updated, unchanged = upsert_records(conn, kind, records, present, batch_id, changes=changes)
+        if kind.name == "holdings":
+            _over_held(conn, file_name)
         if inserted == updated == 0:
             conn.rollback()
             batch_id = None
@@ -188,10 +194,18 @@ class _References:
     indicators: dict[str, tuple[bool, bool]]
     industries: set[str]
     enterprises: set[str]
+    entities: set[str] = field(default_factory=set)
+    partners: dict[str, set[str]] = field(default_factory=dict)  # co-built project → its partner zones
 
     @classmethod
     def load(cls, conn: Connection, kind: Kind) -> _References:
         needs_enterprises = kind.name in ("enterprise-years", "relocations")
+        partners: dict[str, set[str]] = {}
+        if kind.name in ("entities", "coalition-values"):
+            for project, zone in conn.execute(select(ProjectPartner.project_id, ProjectPartner.zone_id)):
+                partners.setdefault(project, set()).add(zone)
+            for (project,) in conn.execute(select(CoBuiltProject.id)):
+                partners.setdefault(project, set())
         return cls(
             zones=set(conn.execute(select(models.Zone.id)).scalars()),
             zone_names={name: zid for name, zid in conn.execute(select(models.Zone.name, models.Zone.id))},
@@ -202,6 +216,8 @@ class _References:
             industries=set(conn.execute(select(models.Industry.code)).scalars()),
             enterprises=set(conn.execute(select(models.Enterprise.credit_code)).scalars())
             if needs_enterprises else set(),
+            entities=set(conn.execute(select(Entity.id)).scalars()) if kind.name == "holdings" else set(),
+            partners=partners,
         )
 
 
@@ -211,6 +227,8 @@ _ZONE_REFS = {"zone_id", "from_zone", "to_zone", "incubated_in"}
 def _check_row(kind: Kind, row: dict[str, Any], refs: _References) -> list[tuple[str, str]]:
     """Cross-field and reference checks of one parsed row: (column, reason) pairs."""
     out: list[tuple[str, str]] = []
+    if kind.name in _SHARING_CHECKS:
+        return _SHARING_CHECKS[kind.name](row, refs)
     if kind.name == "zones":
         if row["province_code"] not in refs.provinces:
             out.append(("province_code", f"unknown province code {row['province_code']} (GB/T 2260)"))
@@ -240,6 +258,56 @@ def _check_row(kind: Kind, row: dict[str, Any], refs: _References) -> list[tuple
     if kind.name == "relocations" and row["from_zone"] == row["to_zone"]:
         out.append(("to_zone", "an enterprise cannot relocate to the zone it leaves"))
     return out
+
+
+_ENTITY_NEEDS = {"committee": "zone_id", "asset_company": "zone_id", "province": "province_code",
+                 "project_company": "project_id"}
+
+
+def _check_entity(row: dict[str, Any], refs: _References) -> list[tuple[str, str]]:
+    out = []
+    if row.get("zone_id") is not None and row["zone_id"] not in refs.zones:
+        out.append(("zone_id", f"unknown zone {row['zone_id']!r}"))
+    if row.get("province_code") is not None and row["province_code"] not in refs.provinces:
+        out.append(("province_code", f"unknown province code {row['province_code']} (GB/T 2260)"))
+    if row.get("project_id") is not None and row["project_id"] not in refs.partners:
+        out.append(("project_id", f"unknown co-built project {row['project_id']!r}"))
+    needed = _ENTITY_NEEDS[row["kind"]]
+    if row.get(needed) is None:
+        out.append((needed, f"a {row['kind']} needs its {needed}"))
+    return out
+
+
+def _check_holding(row: dict[str, Any], refs: _References) -> list[tuple[str, str]]:
+    out = [(column, f"unknown entity {row[column]!r}: import it with 'parknet import entities' first")
+           for column in ("holder_id", "company_id") if row[column] not in refs.entities]
+    if row["holder_id"] == row["company_id"]:
+        out.append(("company_id", "an entity cannot hold itself"))
+    return out
+
+
+def _check_coalition(row: dict[str, Any], refs: _References) -> list[tuple[str, str]]:
+    partners = refs.partners.get(row["project_id"])
+    if partners is None:
+        return [("project_id", f"unknown co-built project {row['project_id']!r}")]
+    strangers = sorted(set(row["coalition"].split("+")) - partners)
+    if strangers:
+        return [("coalition", f"{', '.join(strangers)} {'is' if len(strangers) == 1 else 'are'} not a partner of "
+                              f"{row['project_id']} (partners: {', '.join(sorted(partners))})")]
+    return []
+
+
+_SHARING_CHECKS = {"entities": _check_entity, "holdings": _check_holding, "coalition-values": _check_coalition}
+
+
+def _over_held(conn: Connection, file_name: str) -> None:
+    """After writing holdings: no company may be held more than 100% in total (rolls the import back)."""
+    h = Holding.__table__
+    over = conn.execute(select(h.c.company_id, func.sum(type_coerce(h.c.share, BigInteger)))
+                        .group_by(h.c.company_id).having(func.sum(type_coerce(h.c.share, BigInteger)) > SCALE)).all()
+    if over:
+        raise ImportRejected([Problem(file_name, 0, "share", f"{company} would be held {Decimal(total) / SCALE:.2%} "
+                                                             "in total (more than 100%)") for company, total in over])
 
 
 # --- rows --------------------------------------------------------------------------------------------

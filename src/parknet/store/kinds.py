@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from parknet.codes import uscc_problem
-from parknet.store import models
+from parknet.store import models, sharing
 from parknet.store.tabular import FORMULA_PREFIXES
 from parknet.store.types import to_decimal
 
@@ -147,6 +147,40 @@ def credit_code(value: str) -> str:
 ZONE_ID = pattern(r"[a-z0-9][a-z0-9-]{0,63}", "zone id (lower-case letters, digits and '-')")
 INDICATOR = pattern(r"[a-z][a-z0-9_]{0,63}", "indicator code")
 INDUSTRY = pattern(r"[A-T]|\d{2}|\d{3}|\d{4}", "GB/T 4754-2017 industry code")
+ENTITY_ID = pattern(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", "entity id (letters, digits, '_', '.', '-')")
+RECORD_ID = pattern(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}", "record id (letters, digits, '_', '.', '-')")
+
+
+def choice(options: dict[str, str], what: str) -> Callable[[str], str]:
+    """A value from ``options`` (English or Chinese spelling → canonical)."""
+    def parse(value: str) -> str:
+        try:
+            return options[value.strip().lower()]
+        except KeyError:
+            listed = "/".join(sorted(set(options.values())))
+            raise CellError(f"{what} must be one of {listed}, got {value!r}") from None
+    return parse
+
+
+def share(value: str) -> Decimal:
+    """An equity share as a fraction 0 < s ≤ 1 with at most 4 decimals (or a percentage like 35%)."""
+    text_value = value.strip()
+    number = quantity(text_value[:-1]) / 100 if text_value.endswith("%") else quantity(text_value)
+    if not Decimal(0) < number <= Decimal(1):
+        raise CellError(f"a share must be above 0 and at most 1 (100%), got {value!r}")
+    if number != number.quantize(Decimal("0.0001")):
+        raise CellError(f"a share has at most 4 decimals (0.01%), got {value!r}")
+    return number
+
+
+def coalition(value: str) -> str:
+    """Zone ids joined by '+' (e.g. wuhan-donghu+xiangyang), stored sorted so each coalition has one key."""
+    members = [m.strip() for m in value.replace("＋", "+").split("+")]
+    for m in members:
+        ZONE_ID(m)
+    if len(set(members)) != len(members):
+        raise CellError(f"a zone is listed twice in the coalition {value!r}")
+    return "+".join(sorted(members))
 DIVISION_CODE = pattern(r"[1-9]\d{5}", "GB/T 2260 code (6 digits)")
 
 
@@ -238,6 +272,36 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Column("date", "迁移日期", iso_date, db="moved_on", help_zh="YYYY-MM-DD"),
     ), key=("credit_code", "date")),
 )}
+
+
+KINDS.update({k.name: k for k in (
+    Kind("entities", "持股主体", sharing.Entity, (
+        Column("entity_id", "主体代码", ENTITY_ID, db="id"),
+        Column("name", "主体名称", text(200)),
+        Column("kind", "主体类型", choice({"committee": "committee", "管委会": "committee", "province": "province",
+                                          "省级": "province", "asset_company": "asset_company",
+                                          "资产公司": "asset_company", "project_company": "project_company",
+                                          "项目公司": "project_company"}, "kind"),
+               help_zh="committee 管委会 / province 省级 / asset_company 资产公司 / project_company 项目公司"),
+        Column("zone_id", "所属园区", ZONE_ID, required=False, nullable=True, help_zh="管委会及园区资产公司所属园区"),
+        Column("province_code", "省份代码", DIVISION_CODE, required=False, nullable=True),
+        Column("project_id", "共建项目", RECORD_ID, required=False, nullable=True, help_zh="项目公司对应的共建项目"),
+        Column("is_synthetic", "合成数据", boolean, required=False),
+    ), key=("entity_id",)),
+    Kind("holdings", "持股关系", sharing.Holding, (
+        Column("holder_id", "持股方", ENTITY_ID),
+        Column("company_id", "被持股方", ENTITY_ID),
+        Column("share", "持股比例", share, help_zh="0–1 或百分数，如 0.35 或 35%"),
+    ), key=("holder_id", "company_id")),
+    Kind("coalition-values", "联盟价值", sharing.CoalitionValue, (
+        Column("project_id", "共建项目", RECORD_ID, repetitive=True),
+        Column("coalition", "联盟", coalition, help_zh="合作方园区代码以+连接，如 wuhan-donghu+xiangyang"),
+        Column("value", "价值(万元)", quantity, help_zh="该联盟单独合作可获得的收益（万元）"),
+        Column("basis", "口径", choice({"expected": "expected", "预期": "expected", "realised": "realised",
+                                        "realized": "realised", "实际": "realised"}, "basis")),
+        Column("source", "来源", text(500), required=False, nullable=True, help_zh="如 可行性研究报告"),
+    ), key=("project_id", "coalition")),
+)})
 
 
 def kind_by_name(name: str) -> Kind:
