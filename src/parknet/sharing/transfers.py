@@ -86,6 +86,7 @@ class Settlement:
     core_empty: bool
     least_core_epsilon: float
     in_core: bool
+    objecting: tuple[str, ...]  # the coalition with the largest excess v(S) − x(S) at the allocation
     direct_support_ratio: Decimal
     direct_support: Decimal
     compensation_total: Decimal
@@ -95,9 +96,10 @@ class Settlement:
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "grand_value": format(self.grand_value, "f"),
                 "partners": [p.to_dict() for p in self.partners],
-                "coalitions": [{"coalition": list(c), "value": format(v, "f")} for c, v in self.coalitions],
+                "coalitions": [{"coalition": list(c), "value": format(v.quantize(_CENT), "f")} for c, v in self.coalitions],
                 "checks": {"superadditive": self.superadditive, "convex": self.convex, "core_empty": self.core_empty,
-                           "least_core_epsilon": self.least_core_epsilon, "allocation_in_core": self.in_core},
+                           "least_core_epsilon": self.least_core_epsilon, "allocation_in_core": self.in_core,
+                           "objecting_coalition": list(self.objecting)},
                 "provincial": {"direct_support_ratio": format(self.direct_support_ratio, "f"),
                                "direct_support": format(self.direct_support, "f"),
                                "compensation": format(self.compensation_total, "f")},
@@ -176,7 +178,8 @@ def settle(investments: Mapping[str, Decimal], coalition_values: Mapping[frozens
     return Settlement(method, grand.quantize(_CENT), tuple(partners),
                       tuple((tuple(sorted(s)), v) for s, v in sorted(values.items(), key=lambda kv: (len(kv[0]), sorted(kv[0])))),
                       superadditive, game.is_convex() if game.n <= 12 else False, core_empty, float(epsilon),
-                      in_core(game, allocation, tol=1e-6), Decimal(direct_support_ratio), support, compensation,
+                      in_core(game, allocation, tol=1e-6), tuple(zones[i] for i in sorted(complaint.coalition)),
+                      Decimal(direct_support_ratio), support, compensation,
                       tuple(warnings), tuple(steps))
 
 

@@ -21,10 +21,12 @@ from parknet.web.api import evaluation as evaluation_api
 from parknet.web.api import ledger as ledger_api
 from parknet.web.api import network as network_api
 from parknet.web.api import overview as overview_api
+from parknet.web.api import sharing as sharing_api
 from parknet.web.api import zones as zones_api
 from parknet.web.cache import Cache
 from parknet.web.pages import incentive as incentive_pages
 from parknet.web.pages import routes as page_routes
+from parknet.web.pages import sharing as sharing_pages
 from parknet.web.problems import install_handlers
 from parknet.web.security import CredentialCache, SecurityHeaders
 
@@ -65,6 +67,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for router in (auth_api.router, overview_api.router, zones_api.router, diagnosis_api.router,
                    network_api.router, agreements_api.router, ledger_api.router, evaluation_api.router,
-                   audit_api.router, page_routes.router, incentive_pages.router):
+                   sharing_api.router, audit_api.router, page_routes.router, incentive_pages.router,
+                   sharing_pages.router):
         app.include_router(router)
     return app

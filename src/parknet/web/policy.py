@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ledger:read": frozenset({"admin", "zone_admin", "analyst"}),  # the statistics-attribution ledger
     "ledger:close": frozenset({"admin"}),  # closing and reopening a year
     "evaluation:read": _READERS,  # rankings under the built-in evaluation schemes
+    "sharing:read": frozenset({"admin", "zone_admin", "analyst"}),  # project settlements, cross-shareholding
 }
 
 #: permissions that a zone_admin holds only for its own zone (the route's ``zone_id`` path parameter)

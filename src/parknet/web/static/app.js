@@ -252,3 +252,40 @@ function rankSlope(el, cmp) {
 }
 
 RENDERERS["rank-slope"] = rankSlope;
+
+// Cross-shareholding: entities as nodes coloured by kind, holdings as arrows holder → company labelled with the share.
+const ENTITY_KINDS = [["committee", T("管委会", "committee"), "#2f6fdb"], ["province", T("省级", "province"), "#d62728"],
+                      ["asset_company", T("资产公司", "asset company"), "#2ca02c"],
+                      ["project_company", T("项目公司", "project company"), "#ff7f0e"]];
+const pct = (x) => `${+(x * 100).toFixed(2)}%`;
+
+function ownershipGraph(el, d) {
+  const kinds = ENTITY_KINDS.map(([k]) => k);
+  const held = new Set(d.holdings.map((h) => h.company));
+  const many = d.entities.length > 40;  // the whole province set: small nodes, names and shares on hover only
+  const size = (e) => (e.kind === "project_company" ? 40 : (held.has(e.entity_id) ? 28 : 34)) * (many ? 0.4 : 1);
+  const nodes = d.entities.map((e) => ({id: e.entity_id, name: e.name, category: Math.max(0, kinds.indexOf(e.kind)),
+                                        symbolSize: size(e), entity: e}));
+  const names = new Map(nodes.map((n) => [n.id, n.name]));
+  const links = d.holdings.filter((h) => names.has(h.holder) && names.has(h.company)).map((h) => ({
+    source: h.holder, target: h.company, value: h.share, lineStyle: {width: (many ? 0.5 : 1) + (many ? 1.5 : 3) * h.share},
+    label: {show: !many, formatter: pct(h.share), fontSize: 11}}));
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: {formatter: (p) => (p.dataType === "edge"  // tooltips are HTML: names are escaped
+      ? `${escapeHtml(names.get(p.data.source))} → ${escapeHtml(names.get(p.data.target))}: ${pct(p.data.value)}`
+      : `${escapeHtml(p.data.name)}<br>${ENTITY_KINDS[p.data.category][1]}${p.data.entity.zone_id ? ` · ${escapeHtml(p.data.entity.zone_id)}` : ""}` +
+        `${p.data.entity.project_id ? ` · ${escapeHtml(p.data.entity.project_id)}` : ""}`)},
+    legend: {data: ENTITY_KINDS.map(([, name]) => name), bottom: 4, backgroundColor: "rgba(255,255,255,0.85)"},
+    series: [{type: "graph", layout: "force", roam: true, draggable: true, edgeSymbol: ["none", "arrow"], edgeSymbolSize: many ? 4 : 8,
+              force: many ? {repulsion: 40, edgeLength: [12, 40], gravity: 0.25} : {repulsion: 420, edgeLength: [90, 170], gravity: 0.12},
+              label: {show: !many, position: "bottom", fontSize: 12, color: "#1b2733", textBorderWidth: 0},
+              emphasis: {focus: "adjacency", label: {show: true}, edgeLabel: {show: true, formatter: (p) => pct(p.data.value)}},
+              edgeLabel: {color: "#5b6b7b"},
+              categories: ENTITY_KINDS.map(([, name, color]) => ({name, itemStyle: {color}})),
+              lineStyle: {color: "#8a99a8", opacity: 0.85, curveness: 0.08}, data: nodes, links}],
+  });
+  return chart;
+}
+
+RENDERERS.ownership = ownershipGraph;
