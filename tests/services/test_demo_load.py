@@ -1,7 +1,8 @@
 """Loading the demo into a database (SQLite and PostgreSQL): calibration survives the store, zone totals
-equal the sum of their enterprises in SQL, the cooperation tables are filled, a reload replaces the demo
-(cooperation data included) and leaves imported data and others' agreements alone, and reopens closed
-ledger years on the record."""
+equal the sum of their enterprises in SQL, the cooperation and fair-sharing tables are filled, a reload
+replaces the demo (cooperation and fair-sharing data included) and leaves imported data, others'
+agreements and the demo entities others' holdings name alone, and reopens closed ledger years on the
+record."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from parknet.services import agreements, ledger
+from parknet.services import agreements, ledger, sharing
 from parknet.services.accounts import Principal
 from parknet.services.demo import REOPEN_REASON, load_demo
 from parknet.services.overview import overview
@@ -28,6 +29,7 @@ from parknet.store.cooperation import (
 )
 from parknet.store.importers import import_file
 from parknet.store.ledger import LedgerReopening, closed_years
+from parknet.store.sharing import CoalitionValue, Entity, Holding
 
 SMALL = {"n_enterprises": 3_000, "n_provincial": 40}
 
@@ -84,10 +86,23 @@ def _content(engine: Engine) -> dict[str, list[tuple]]:
                                                    ProjectPartner.weight, ProjectPartner.investment)).all()),
             "project_values": sorted(conn.execute(select(
                 ProjectValue.project_id, ProjectValue.year, ProjectValue.indicator_code, ProjectValue.value)).all()),
+            "entities": sorted(conn.execute(select(Entity.id, Entity.name, Entity.kind, Entity.zone_id,
+                                                   Entity.project_id)).all()),
+            "holdings": sorted(conn.execute(select(Holding.holder_id, Holding.company_id,
+                                                   Holding.share)).all()),
+            "coalition_values": sorted(conn.execute(select(
+                CoalitionValue.project_id, CoalitionValue.coalition, CoalitionValue.value,
+                CoalitionValue.basis)).all()),
         }
 
 
-def test_the_demo_fills_the_cooperation_tables(demo_engine: Engine) -> None:
+def _sharing_batches(engine: Engine) -> set[int | None]:
+    with engine.connect() as conn:
+        return {b for model in (Entity, Holding, CoalitionValue)
+                for b in conn.execute(select(model.batch_id).distinct()).scalars()}
+
+
+def test_the_demo_fills_the_cooperation_and_sharing_tables(demo_engine: Engine) -> None:
     content = _content(demo_engine)
     assert 15 <= len(content["frameworks"]) <= 20  # SMALL: provinces with ≥ 2 zones of the ⅔ that adopt
     assert len(content["agreements"]) >= 50 and len(content["project_values"]) > 500
@@ -99,12 +114,34 @@ def test_the_demo_fills_the_cooperation_tables(demo_engine: Engine) -> None:
                        if status == "active" and version]
     detail = agreements.detail(demo_engine, under_framework[0])
     assert detail["projects"] and detail["effective_rules"]["title_zh"].endswith("指导性意见（演示）")
+    # fair sharing: every body, holdings, v(S) for every project, all stamped with the demo batch
+    kinds = {kind for _, _, kind, *_ in content["entities"]}
+    assert kinds == {"committee", "province", "asset_company", "project_company"}
+    assert len(content["holdings"]) > len(content["entities"]) / 2
+    assert {p for p, *_ in content["coalition_values"]} == {p for p, *_ in content["projects"]}
+    with demo_engine.connect() as conn:
+        batch = conn.execute(select(models.ImportBatch.id)).scalar_one()  # the demo's: nothing was imported
+    assert _sharing_batches(demo_engine) == {batch}
+    project = content["projects"][0][0]
+    values = {c: v for p, c, v, _ in content["coalition_values"] if p == project}
+    settled = sharing.settle_project(demo_engine, project)
+    assert Decimal(settled["grand_value"]) == values[max(values, key=lambda c: c.count("+"))]
+    assert settled["bases"] == ["expected"]
+    mine = sharing.ownership(demo_engine, "wuhan-donghu")["community"]
+    assert any(row["zone_id"] == "wuhan-donghu" and row["share"] > 0 for row in mine)
 
 
 def test_reload_replaces_the_demo_and_keeps_imported_data(demo_engine: Engine, tmp_path: Path) -> None:
     f = tmp_path / "z.csv"
     f.write_text("zone_id,name,level,province_code\nmy-own-park,我的园区,other,420000\n")
     import_file(demo_engine, "zones", f)
+    # someone's own company, half held by a demo committee: the reload keeps that committee
+    f = tmp_path / "e.csv"
+    f.write_text("entity_id,name,kind,zone_id\nmy-company,我的公司,asset_company,wuhan-donghu\n")
+    import_file(demo_engine, "entities", f)
+    f = tmp_path / "h.csv"
+    f.write_text("holder_id,company_id,share\ncmte-wuhan-donghu,my-company,0.5\n")
+    import_file(demo_engine, "holdings", f)
     # someone's own agreement with a synthetic zone: the reload keeps it, and so keeps that zone
     own = agreements.create(demo_engine, agreements.AgreementDraft(
         title="东湖—合成园区 合作", zones=["wuhan-donghu", "p-420000-01"], cooperation_type="tech_enabling",
@@ -112,10 +149,14 @@ def test_reload_replaces_the_demo_and_keeps_imported_data(demo_engine: Engine, t
     before = _content(demo_engine)
     result = load_demo(demo_engine, seed=11, **SMALL)
     assert _content(demo_engine) == before
-    assert result.kept == {"zones": 1} and result.rows["agreements"] == len(before["agreements"]) - 1
+    assert result.kept == {"zones": 1, "entities": 1}
+    assert result.rows["agreements"] == len(before["agreements"]) - 1
+    assert result.rows["holdings"] == len(before["holdings"]) - 1
     with demo_engine.connect() as conn:
         kinds = conn.execute(select(models.ImportBatch.kind).order_by(models.ImportBatch.id)).scalars().all()
-    assert kinds == ["zones", "demo"]
+        batches = conn.execute(select(models.ImportBatch.id).order_by(models.ImportBatch.id)).scalars().all()
+    assert kinds == ["zones", "entities", "holdings", "demo"]
+    assert _sharing_batches(demo_engine) == {batches[1], batches[2], result.batch_id}
     assert ("my-own-park", "我的园区", None) in before["zones"]
     # made under Hubei's demo framework (seed 11 adopts one): that framework stays, with the same content
     assert (own, "draft", 1, "tester", False) in before["agreements"]

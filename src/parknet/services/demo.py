@@ -1,17 +1,21 @@
 """``parknet load-demo``: the reference data plus the synthetic demo data set, in one transaction.
 
-The demo is the zone data of :func:`parknet.data.demo.generate` and the cooperation data of
-:func:`parknet.data.demo_cooperation.generate_cooperation` (frameworks, agreements, co-built projects).
+The demo is the zone data of :func:`parknet.data.demo.generate`, the cooperation data of
+:func:`parknet.data.demo_cooperation.generate_cooperation` (frameworks, agreements, co-built projects) and
+the fair-sharing data of :func:`parknet.data.demo_sharing.generate_sharing` (entities, holdings, coalition
+values).
 
 A previous demo load is replaced (its zone data is found by its import batch of kind ``demo``, its
 cooperation data as the synthetic agreements and the frameworks written by ``demo``; a demo agreement goes
-as a whole, with its parties, projects, partners and values). Data written by imports, the API or the pages
-is never touched: where it holds a row with the same key as a demo row (say a zone's 2019 GDP edited after
-the demo was loaded, or an agreement numbered like a demo one), that row is kept, the demo row is left out,
-and the load reports how many were kept. A demo agreement to which someone added a project of their own,
-a demo framework such an agreement was made under, and a synthetic zone that others' rows name are kept
-too. A reload changes the inputs of every closed ledger year, so each closed year is first reopened, with
-the reason and an audit entry.
+as a whole, with its parties, projects, partners and values; its fair-sharing rows by their batch, like the
+zone data). Data written by imports, the API or the pages is never touched: where it holds a row with the
+same key as a demo row (say a zone's 2019 GDP edited after the demo was loaded, an agreement numbered like
+a demo one, or a holding imported over a demo one), that row is kept, the demo row is left out, and the
+load reports how many were kept. Rows that others' rows name are kept too: a demo agreement to which
+someone added a project of their own, or whose project others' entities or coalition values name; a demo
+framework such an agreement was made under; a demo entity that others' holdings name; a synthetic zone
+that others' rows (entities included) name. A reload changes the inputs of every closed ledger year, so
+each closed year is first reopened, with the reason and an audit entry.
 """
 
 from __future__ import annotations
@@ -22,10 +26,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import polars as pl
-from sqlalchemy import Connection, Engine, bindparam, delete, select, update
+from sqlalchemy import (
+    BigInteger,
+    Connection,
+    Engine,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 
 from parknet.data.demo import DEMO_LABEL, DemoData, generate
 from parknet.data.demo_cooperation import DEMO_ACTOR, CooperationDemo, generate_cooperation
+from parknet.data.demo_sharing import SharingDemo, generate_sharing
 from parknet.services.ledger import latest_version
 from parknet.services.reference import init_database
 from parknet.store import audit, models
@@ -39,6 +55,8 @@ from parknet.store.cooperation import (
     ProjectValue,
 )
 from parknet.store.ledger import LedgerReopening, closed_years
+from parknet.store.sharing import CoalitionValue, Entity, Holding
+from parknet.store.types import SCALE
 
 __all__ = ["DemoLoad", "load_demo", "DEMO_KIND", "STEPS", "REOPEN_REASON"]
 
@@ -76,10 +94,27 @@ def _reopen_closed_years(conn: Connection) -> tuple[int, ...]:
     return years
 
 
+def _remove_sharing(conn: Connection, batches: list[int]) -> list[str]:
+    """Delete the demo's holdings and coalition values, then its entities except those that others'
+    holdings name: these stay, without a batch until the new load stamps them (their ids are returned)."""
+    for model in (Holding, CoalitionValue):
+        conn.execute(delete(model).where(model.batch_id.in_(batches)))
+    e, h = Entity.__table__, Holding.__table__
+    demo = select(e.c.id).where(e.c.batch_id.in_(batches))
+    named = sorted(set(conn.execute(select(h.c.holder_id).where(h.c.holder_id.in_(demo))).scalars())
+                   | set(conn.execute(select(h.c.company_id).where(h.c.company_id.in_(demo))).scalars()))
+    conn.execute(delete(e).where(e.c.batch_id.in_(batches), e.c.id.not_in(named)))
+    conn.execute(update(e).where(e.c.batch_id.in_(batches)).values(batch_id=None))
+    return named
+
+
 def _remove_cooperation(conn: Connection) -> None:
     """Delete the demo's agreements (children first) and the demo frameworks no remaining agreement names."""
     a, p = Agreement.__table__, CoBuiltProject.__table__
-    adopted = select(p.c.agreement_id).where(p.c.is_synthetic.is_(False))  # someone added their own project
+    named = select(Entity.project_id).where(Entity.project_id.is_not(None)).union(
+        select(CoalitionValue.project_id))  # others' fair-sharing rows (the demo's are gone by now)
+    adopted = select(p.c.agreement_id).where(or_(p.c.is_synthetic.is_(False),  # someone's own project
+                                                 p.c.id.in_(named)))
     agreements = list(conn.execute(select(a.c.id).where(
         a.c.is_synthetic.is_(True), a.c.created_by == DEMO_ACTOR, a.c.id.not_in(adopted))).scalars())
     projects = list(conn.execute(select(p.c.id).where(p.c.agreement_id.in_(agreements))).scalars())
@@ -104,19 +139,22 @@ def _synthetic_zones_named_by_others(conn: Connection, batches: list[int]) -> li
     candidates = list(conn.execute(select(z.id).where(z.batch_id.in_(batches), z.is_synthetic.is_(True)))
                       .scalars())
     named: set[str] = set()
-    for column in (AgreementParty.zone_id, ProjectPartner.zone_id, models.ZoneIndicatorValue.zone_id,
-                   models.ZoneIndustryOutput.zone_id, models.Enterprise.zone_id,
-                   models.Enterprise.incubated_in, models.EnterpriseValue.zone_id, models.Relocation.from_zone,
-                   models.Relocation.to_zone):
+    for column in (AgreementParty.zone_id, ProjectPartner.zone_id, Entity.zone_id,
+                   models.ZoneIndicatorValue.zone_id, models.ZoneIndustryOutput.zone_id,
+                   models.Enterprise.zone_id, models.Enterprise.incubated_in, models.EnterpriseValue.zone_id,
+                   models.Relocation.from_zone, models.Relocation.to_zone):
         named |= set(conn.execute(select(column).where(column.in_(candidates)).distinct()).scalars())
     return sorted(named)
 
 
-def _remove_previous(conn: Connection) -> None:
-    _remove_cooperation(conn)
+def _remove_previous(conn: Connection) -> list[str]:
+    """Delete the previous demo (fair-sharing rows first: they name its projects, zones and batch); returns
+    the ids of the demo entities kept because others' holdings name them."""
     batches = _demo_batches(conn)
+    kept_entities = _remove_sharing(conn, batches)
+    _remove_cooperation(conn)
     if not batches:
-        return
+        return kept_entities
     for model in (models.Relocation, models.EnterpriseValue, models.Enterprise, models.ZoneIndustryOutput,
                   models.ZoneIndicatorValue):
         conn.execute(delete(model).where(model.batch_id.in_(batches)))
@@ -127,12 +165,14 @@ def _remove_previous(conn: Connection) -> None:
                                                                                          batch_id=None))
     conn.execute(update(z).where(z.batch_id.in_(batches)).values(batch_id=None))  # the synthetic zones kept
     conn.execute(delete(models.ImportBatch).where(models.ImportBatch.id.in_(batches)))
+    return kept_entities
 
 
-def _fingerprint(data: DemoData, cooperation: CooperationDemo) -> str:
+def _fingerprint(data: DemoData, cooperation: CooperationDemo, sharing: SharingDemo) -> str:
     digest = hashlib.sha256()
     for frame in (data.zones, data.zone_indicators, data.relocations, cooperation.agreements,
-                  cooperation.project_partners, cooperation.project_values):
+                  cooperation.project_partners, cooperation.project_values, sharing.entities,
+                  sharing.holdings, sharing.coalition_values):
         digest.update(frame.hash_rows().to_numpy().tobytes())
     return digest.hexdigest()
 
@@ -140,7 +180,7 @@ def _fingerprint(data: DemoData, cooperation: CooperationDemo) -> str:
 #: the steps :func:`load_demo` reports to its ``progress`` callback, in order
 STEPS = ("schema", "generate", "reopen_closed_years", "remove_previous", "zones", "zone_indicator_values",
          "zone_industry_output", "enterprises", "enterprise_values", "relocations", "frameworks",
-         "agreements", "cobuilt_projects")
+         "agreements", "cobuilt_projects", "entities", "holdings", "coalition_values")
 
 
 def load_demo(engine: Engine, seed: int = 20191231, *, progress: Callable[[str], None] | None = None,
@@ -156,19 +196,22 @@ def load_demo(engine: Engine, seed: int = 20191231, *, progress: Callable[[str],
     report("generate")
     data = generate(seed=seed, **generate_kwargs)
     cooperation = generate_cooperation(data.zones, data.zone_indicators, data.industry_output, seed)
+    sharing = generate_sharing(cooperation, data.zones, seed)
     with engine.begin() as conn:
         report("reopen_closed_years")
         reopened = _reopen_closed_years(conn)
         report("remove_previous")
-        _remove_previous(conn)
+        kept_entities = _remove_previous(conn)
         batch_id = int(conn.execute(models.ImportBatch.__table__.insert().values(
             kind=DEMO_KIND, file_name=f"parknet.data.demo.generate(seed={seed})",
-            file_sha256=_fingerprint(data, cooperation),
+            file_sha256=_fingerprint(data, cooperation, sharing),
             imported_at=datetime.now(UTC), imported_by=None, rows_read=0, rows_inserted=0, rows_updated=0,
             rows_unchanged=0, note=f"{DEMO_LABEL}: generated by ParkNet, seed {seed}; not real statistics",
         )).inserted_primary_key[0])
         rows, kept = _write(conn, data, batch_id, report)
         more_rows, more_kept = _write_cooperation(conn, cooperation, report)
+        rows, kept = rows | more_rows, kept | more_kept
+        more_rows, more_kept = _write_sharing(conn, sharing, batch_id, kept_entities, report)
         rows, kept = rows | more_rows, kept | more_kept
         conn.execute(models.ImportBatch.__table__.update().where(models.ImportBatch.id == batch_id)
                      .values(rows_read=sum(rows.values()) + sum(kept.values()), rows_inserted=sum(rows.values()),
@@ -261,6 +304,51 @@ def _write_cooperation(conn: Connection, data: CooperationDemo,
                                ("project_values", ProjectValue, data.project_values)):
         rows[name] = _insert(conn, model, frame.filter(pl.col("project_id").is_in(ids)))
     return rows, kept
+
+
+def _write_sharing(conn: Connection, data: SharingDemo, batch_id: int, kept_entities: list[str],
+                   report: Callable[[str], None]) -> tuple[dict[str, int], dict[str, int]]:
+    """Write the demo's entities, holdings and coalition values for the demo projects now stored (written
+    by this load or kept with their agreement), stamped with the demo batch, leaving out those whose key is
+    taken and the holdings of a company that others' holdings would then push above 100%. The demo entities
+    kept by :func:`_remove_sharing` get the new batch, so the next load reconsiders them."""
+    stamp = pl.lit(batch_id).alias("batch_id")
+    rows: dict[str, int] = {}
+    kept: dict[str, int] = {}
+    p = CoBuiltProject.__table__
+    projects = list(conn.execute(select(p.c.id).where(p.c.is_synthetic.is_(True))).scalars())
+    report("entities")
+    e = Entity.__table__
+    conn.execute(update(e).where(e.c.id.in_(kept_entities)).values(batch_id=batch_id))
+    ours = pl.col("project_id").is_null() | pl.col("project_id").is_in(projects)
+    entities, kept["entities"] = _not_taken(conn, Entity, data.entities.filter(ours))
+    rows["entities"] = _insert(conn, Entity, entities.with_columns(stamp))
+    report("holdings")
+    known = list(conn.execute(select(e.c.id)).scalars())
+    holdings, kept["holdings"] = _not_taken(conn, Holding, data.holdings.filter(
+        pl.col("holder_id").is_in(known) & pl.col("company_id").is_in(known)))
+    holdings, over = _within_whole(conn, holdings)
+    kept["holdings"] += over
+    rows["holdings"] = _insert(conn, Holding, holdings.with_columns(stamp))
+    report("coalition_values")
+    values, kept["coalition_values"] = _not_taken(
+        conn, CoalitionValue, data.coalition_values.filter(pl.col("project_id").is_in(projects)))
+    rows["coalition_values"] = _insert(conn, CoalitionValue, values.with_columns(stamp))
+    return rows, kept
+
+
+def _within_whole(conn: Connection, holdings: pl.DataFrame) -> tuple[pl.DataFrame, int]:
+    """``holdings`` without those of the companies that the stored holdings (others') and these together
+    would hold more than 100% (the import of holdings refuses that too); and how many were left out."""
+    h = Holding.__table__
+    units = func.sum(type_coerce(h.c.share, BigInteger))
+    stored = dict(conn.execute(select(h.c.company_id, units).group_by(h.c.company_id)).all())
+    if not stored:
+        return holdings, 0
+    demo = holdings.group_by("company_id").agg(pl.col("share").sum())
+    over = [c for c, share in demo.iter_rows() if stored.get(c, 0) + int(share * SCALE) > SCALE]
+    remaining = holdings.filter(~pl.col("company_id").is_in(over))
+    return remaining, holdings.height - remaining.height
 
 
 def _set_areas(conn: Connection, national: pl.DataFrame, batch_id: int) -> None:
