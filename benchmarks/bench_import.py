@@ -31,11 +31,11 @@ import random
 import resource
 import shutil
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+import _child  # benchmarks/_child.py (the script's directory is on sys.path)
 
 ENTERPRISES, YEARS = 50_000, range(2014, 2024)
 REIMPORT_ROWS = (100_000, 500_000)
@@ -121,13 +121,7 @@ def child_parknet(csv_path: str, db_path: str) -> dict:
 # --- parent ------------------------------------------------------------------------------------------
 
 def run_child(*args: str) -> dict:
-    """Run this script's ``--child`` mode in a fresh interpreter and return its JSON line. The parent never
-    imports ParkNet or polars: on Linux a child's ``ru_maxrss`` starts from the RSS of the process that
-    spawned it, so a big parent would hide the children's true peaks."""
-    done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"child {done.args[3:]} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _child.run_child(__file__, *args)
 
 
 def measure(mode: str, csv_path: str, db_template: str | None, work: Path) -> dict:

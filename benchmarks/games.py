@@ -22,9 +22,9 @@ import json
 import platform
 import resource
 import statistics
-import subprocess
-import sys
 import time
+
+import _child  # benchmarks/_child.py (the script's directory is on sys.path)
 
 CASES = [  # (label, solver, players, game kind, target seconds)
     ("Shapley, n = 20", "shapley", 20, "uniform", 1.0),
@@ -72,10 +72,7 @@ def child(library: str, solver: str, n: str, kind: str) -> dict:
 # --- parent (never imports numpy, ParkNet or coopgame: a child's ru_maxrss starts from its spawner's) -----
 
 def run_child(*args: str) -> dict:
-    done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"child {done.args[3:]} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _child.run_child(__file__, *args)
 
 
 def main() -> None:

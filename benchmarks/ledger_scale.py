@@ -37,11 +37,11 @@ import json
 import platform
 import resource
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+import _child  # benchmarks/_child.py (the script's directory is on sys.path)
 
 YEAR = 2021
 INDICATORS = ("revenue", "gdp", "tax", "exports", "rd_spending")
@@ -250,13 +250,7 @@ def child_check(work: str) -> dict:
 # --- parent ------------------------------------------------------------------------------------------
 
 def run_child(*args: str) -> dict:
-    """Run this script's ``--child`` mode in a fresh interpreter and return its JSON line. The parent never
-    imports ParkNet or polars: on Linux a child's ``ru_maxrss`` starts from the RSS of the process that
-    spawned it, so a big parent would hide the children's true peaks."""
-    done = subprocess.run([sys.executable, __file__, "--child", *args], capture_output=True, text=True)
-    if done.returncode:
-        sys.exit(f"child {done.args[3:]} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _child.run_child(__file__, *args)
 
 
 def main() -> None:
