@@ -14,21 +14,10 @@ import polars as pl
 import pytest
 
 from parknet.data import reference
-from parknet.data.demo import DEFAULT_SEED, DEMO_LABEL, DemoData, generate
+from parknet.data.demo import DEFAULT_SEED, DEMO_LABEL, DemoData
 from parknet.data.demo_cooperation import DEMO_ACTOR, SCHEMAS, CooperationDemo, generate_cooperation
 from parknet.services.frameworks import relocation_rule, validate_document
 from parknet.store import cooperation as tables
-
-
-@pytest.fixture(scope="module")
-def demo() -> DemoData:
-    """The default zones (the zone draws come before the enterprises), with few enterprises for speed."""
-    return generate(seed=DEFAULT_SEED, n_enterprises=5_000)
-
-
-@pytest.fixture(scope="module")
-def coop(demo: DemoData) -> CooperationDemo:
-    return generate_cooperation(demo.zones, demo.zone_indicators, demo.industry_output, demo.seed)
 
 
 @pytest.fixture(scope="module")

@@ -11,22 +11,12 @@ from itertools import combinations
 import polars as pl
 import pytest
 
-from parknet.data.demo import DEFAULT_SEED, DEMO_LABEL, DemoData, generate
-from parknet.data.demo_cooperation import CooperationDemo, generate_cooperation
+from parknet.data.demo import DEFAULT_SEED, DEMO_LABEL, DemoData
+from parknet.data.demo_cooperation import CooperationDemo
 from parknet.data.demo_sharing import SCHEMAS, SOURCE, SharingDemo, generate_sharing
 from parknet.sharing.ownership import look_through
 from parknet.sharing.transfers import Settlement, settle
 from parknet.store import sharing as tables
-
-
-@pytest.fixture(scope="module")
-def demo() -> DemoData:
-    return generate(seed=DEFAULT_SEED, n_enterprises=5_000)
-
-
-@pytest.fixture(scope="module")
-def coop(demo: DemoData) -> CooperationDemo:
-    return generate_cooperation(demo.zones, demo.zone_indicators, demo.industry_output, demo.seed)
 
 
 @pytest.fixture(scope="module")
