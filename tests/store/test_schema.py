@@ -17,7 +17,7 @@ from tests.conftest import snapshot
 def test_migrations_match_models(empty_engine: Engine) -> None:
     assert current_revision(empty_engine) is None
     migrate(empty_engine)
-    assert current_revision(empty_engine) == "0004"
+    assert current_revision(empty_engine) == "0005"
     with empty_engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), models.Base.metadata) == []
 

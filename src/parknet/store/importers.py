@@ -22,7 +22,7 @@ from sqlalchemy import Table as SATable
 
 from parknet.config import get_settings
 from parknet.errors import ImportRejected, Problem
-from parknet.store import audit, models
+from parknet.store import audit, enabling_checks, models
 from parknet.store.kinds import CellError, Column, Kind, kind_by_name
 from parknet.store.cooperation import CoBuiltProject, ProjectPartner
 from parknet.store.ledger import YearClosed, import_touches
@@ -196,10 +196,11 @@ class _References:
     enterprises: set[str]
     entities: set[str] = field(default_factory=set)
     partners: dict[str, set[str]] = field(default_factory=dict)  # co-built project → its partner zones
+    enabling: enabling_checks.EnablingReferences = field(default_factory=enabling_checks.EnablingReferences)
 
     @classmethod
     def load(cls, conn: Connection, kind: Kind) -> _References:
-        needs_enterprises = kind.name in ("enterprise-years", "relocations")
+        needs_enterprises = kind.name in ("enterprise-years", "relocations", "demands")
         partners: dict[str, set[str]] = {}
         if kind.name in ("entities", "coalition-values"):
             for project, zone in conn.execute(select(ProjectPartner.project_id, ProjectPartner.zone_id)):
@@ -218,6 +219,7 @@ class _References:
             if needs_enterprises else set(),
             entities=set(conn.execute(select(Entity.id)).scalars()) if kind.name == "holdings" else set(),
             partners=partners,
+            enabling=enabling_checks.load(conn, kind.name),
         )
 
 
@@ -229,6 +231,8 @@ def _check_row(kind: Kind, row: dict[str, Any], refs: _References) -> list[tuple
     out: list[tuple[str, str]] = []
     if kind.name in _SHARING_CHECKS:
         return _SHARING_CHECKS[kind.name](row, refs)
+    if kind.name in enabling_checks.CHECKS:
+        return enabling_checks.CHECKS[kind.name](row, refs)
     if kind.name == "zones":
         if row["province_code"] not in refs.provinces:
             out.append(("province_code", f"unknown province code {row['province_code']} (GB/T 2260)"))

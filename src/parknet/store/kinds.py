@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table
 
 from parknet.codes import uscc_problem
-from parknet.store import models, sharing
+from parknet.store import enabling, models, sharing
 from parknet.store.tabular import FORMULA_PREFIXES
 from parknet.store.types import to_decimal
 
@@ -182,6 +182,65 @@ def coalition(value: str) -> str:
         raise CellError(f"a zone is listed twice in the coalition {value!r}")
     return "+".join(sorted(members))
 DIVISION_CODE = pattern(r"[1-9]\d{5}", "GB/T 2260 code (6 digits)")
+_CODE_LIST_SEP = re.compile(r"[,，;；、\s]+")
+_INDUSTRY_DIGITS = re.compile(r"\d{2,4}")
+
+
+def industry_codes(value: str) -> str:
+    """GB/T 4754-2017 division, group or class codes (2–4 digits) separated by commas (，、; accepted),
+    stored sorted, unique and comma-joined: "3849、3841" → "3841,3849"."""
+    codes = sorted({c for c in _CODE_LIST_SEP.split(value.strip()) if c})
+    bad = [c for c in codes if not _INDUSTRY_DIGITS.fullmatch(c)]
+    if bad:
+        raise CellError(f"{', '.join(map(repr, bad[:3]))} is not a GB/T 4754-2017 code (2–4 digits, e.g. 38 or "
+                        "3841)")
+    if len(",".join(codes)) > 200:
+        raise CellError("too many industry codes (at most 200 characters)")
+    return ",".join(codes)
+
+
+_SUBFUND_NAMES = {"development": "development", "开发基金": "development", "开发": "development",
+                  "industry": "industry", "产业基金": "industry", "产业": "industry",
+                  "venture": "venture", "创投基金": "venture", "创投": "venture"}
+
+
+def subfund_list(value: str) -> str:
+    """Sub-funds an application may draw on, e.g. "industry,venture" or "产业基金、创投基金"; stored in the
+    fund's order (development, industry, venture) joined by commas."""
+    chosen = set()
+    for item in (i for i in _CODE_LIST_SEP.split(value.strip()) if i):
+        try:
+            chosen.add(_SUBFUND_NAMES[item.lower()])
+        except KeyError:
+            raise CellError(f"unknown sub-fund {item!r}; use development/industry/venture "
+                            "(开发基金/产业基金/创投基金)") from None
+    return ",".join(f for f in enabling.SUBFUNDS if f in chosen)
+
+
+def fraction(value: str) -> Decimal:
+    """A share in [0, 1] with at most 4 decimals, or a percentage like 30%."""
+    text_value = value.strip()
+    number = quantity(text_value[:-1]) / 100 if text_value.endswith("%") else quantity(text_value)
+    if not Decimal(0) <= number <= Decimal(1):
+        raise CellError(f"a share lies between 0 and 1 (100%), got {value!r}")
+    if number != number.quantize(Decimal("0.0001")):
+        raise CellError(f"a share has at most 4 decimals (0.01%), got {value!r}")
+    return number
+
+
+def money(value: str) -> Decimal:
+    """An amount in 万元 ≥ 0 with at most 4 decimals (1 yuan)."""
+    number = quantity(value)
+    if number < 0:
+        raise CellError(f"an amount cannot be negative, got {value!r}")
+    return number
+
+
+def positive_money(value: str) -> Decimal:
+    number = money(value)
+    if number == 0:
+        raise CellError("the amount must be positive")
+    return number
 
 
 # --- specifications ----------------------------------------------------------------------------------
@@ -301,6 +360,128 @@ KINDS.update({k.name: k for k in (
                                         "realized": "realised", "实际": "realised"}, "basis")),
         Column("source", "来源", text(500), required=False, nullable=True, help_zh="如 可行性研究报告"),
     ), key=("project_id", "coalition")),
+)})
+
+
+_TEXT_ID = Column("id", "编号", RECORD_ID, help_zh="记录编号，字母数字及 _ . -")
+_INDUSTRIES = Column("industry_codes", "行业代码", industry_codes, required=False,
+                     help_zh="GB/T 4754-2017 行业代码，多个以逗号分隔，如 3841,3849")
+_SOURCE_ZONE = Column("zone_id", "所在园区", ZONE_ID, required=False, nullable=True,
+                      help_zh="权属单位所在园区代码（用于优先匹配同一1+N网络的伙伴园区）")
+_SYNTHETIC = Column("is_synthetic", "合成数据", boolean, required=False)
+
+KINDS.update({k.name: k for k in (
+    Kind("fund-rounds", "基金申报批次", enabling.FundRound, (
+        Column("round_id", "批次编号", RECORD_ID, db="id"),
+        Column("province_code", "省份代码", DIVISION_CODE, help_zh="设立协同发展基金的省份 GB/T 2260 代码"),
+        Column("name", "批次名称", text(200)),
+        Column("year", "年度", integer(MIN_YEAR, 2100, "year")),
+        Column("zone_cap", "单园区上限(万元)", positive_money, required=False, nullable=True,
+               help_zh="单个园区本批次最多获得的资助（万元）；空=不设上限"),
+        Column("lagging_min_share", "后发园区最低占比", fraction, help_zh="0–1 或百分数，如 0.3 或 30%"),
+        Column("partial_allowed", "允许部分资助", boolean, required=False),
+        _SYNTHETIC,
+    ), key=("round_id",)),
+    Kind("fund-budgets", "子基金预算", enabling.FundBudget, (
+        Column("round_id", "批次编号", RECORD_ID, repetitive=True),
+        Column("subfund", "子基金", choice({k: v for k, v in _SUBFUND_NAMES.items()}, "subfund"),
+               help_zh="development 开发基金 / industry 产业基金 / venture 创投基金"),
+        Column("budget", "预算(万元)", positive_money),
+    ), key=("round_id", "subfund")),
+    Kind("fund-applications", "基金申请", enabling.FundApplication, (
+        Column("application_id", "申请编号", RECORD_ID, db="id"),
+        Column("round_id", "批次编号", RECORD_ID, repetitive=True),
+        Column("zone_id", "申请园区", ZONE_ID, repetitive=True),
+        Column("partners", "联合申请园区", coalition, required=False, nullable=True,
+               help_zh="其他联合申请园区代码，以+连接"),
+        Column("agreement_id", "合作协议", RECORD_ID, required=False, nullable=True),
+        Column("project_id", "共建项目", RECORD_ID, required=False, nullable=True),
+        Column("title", "项目名称", text(200)),
+        Column("eligible", "可申请子基金", subfund_list, help_zh="如 industry,venture 或 产业基金、创投基金"),
+        Column("amount", "申请金额(万元)", positive_money),
+        Column("co_funding", "配套资金(万元)", money, required=False, nullable=True),
+        Column("impact", "预期效益", real(0, 1e12, "impact"), help_zh="全额资助时的预期新增产值（万元）"),
+        Column("impact_basis", "效益依据", text(500), help_zh="预期效益的测算依据，如 可行性研究报告"),
+        Column("partial", "接受部分资助", boolean, required=False, nullable=True,
+               help_zh="空=按批次规则"),
+        Column("min_amount", "最低有效资助(万元)", money, required=False, nullable=True),
+        _SYNTHETIC,
+    ), key=("application_id",)),
+    Kind("technologies", "技术库", enabling.Technology, (
+        _TEXT_ID,
+        Column("title", "技术名称", text(200)),
+        Column("description", "技术简介", text(4000)),
+        Column("field", "技术领域", text(100)),
+        Column("trl", "技术成熟度", integer(1, 9, "trl"), help_zh="TRL 1–9（GB/T 22900-2022）"),
+        Column("owner_institution", "权属单位", text(200)),
+        _SOURCE_ZONE, _INDUSTRIES,
+        Column("licensing", "转化方式", choice({
+            "transfer": "transfer", "转让": "transfer", "license": "license", "许可": "license",
+            "exclusive_license": "exclusive_license", "独占许可": "exclusive_license",
+            "joint_development": "joint_development", "合作开发": "joint_development",
+            "equity": "equity", "作价入股": "equity"}, "licensing"),
+               help_zh="transfer 转让 / license 许可 / exclusive_license 独占许可 / joint_development 合作开发 / "
+                       "equity 作价入股"),
+        _SYNTHETIC,
+    ), key=("id",)),
+    Kind("experts", "专家库", enabling.Expert, (
+        _TEXT_ID,
+        Column("name", "姓名", text(100)),
+        Column("title", "职称", text(50), required=False, nullable=True),
+        Column("institution", "工作单位", text(200)),
+        Column("fields", "研究领域", text(500)),
+        Column("profile", "专长简介", text(4000)),
+        _SOURCE_ZONE, _INDUSTRIES,
+        Column("availability", "可对接状态", choice({
+            "available": "available", "可对接": "available", "limited": "limited", "有限": "limited",
+            "unavailable": "unavailable", "暂不可": "unavailable"}, "availability"),
+               help_zh="available 可对接 / limited 有限 / unavailable 暂不可"),
+        _SYNTHETIC,
+    ), key=("id",)),
+    Kind("science-projects", "科技项目库", enabling.ScienceProject, (
+        _TEXT_ID,
+        Column("title", "项目名称", text(200)),
+        Column("description", "项目简介", text(4000)),
+        Column("institution", "承担单位", text(200)),
+        _SOURCE_ZONE, _INDUSTRIES,
+        Column("stage", "阶段", choice({"research": "research", "研发": "research", "pilot": "pilot",
+                                        "中试": "pilot", "industrialisation": "industrialisation",
+                                        "industrialization": "industrialisation", "产业化": "industrialisation"},
+                                       "stage"), help_zh="research 研发 / pilot 中试 / industrialisation 产业化"),
+        Column("start_year", "立项年份", integer(MIN_YEAR, 2100, "start_year"), required=False, nullable=True),
+        Column("funding", "经费(万元)", money, required=False, nullable=True),
+        _SYNTHETIC,
+    ), key=("id",)),
+    Kind("demands", "需求", enabling.Demand, (
+        _TEXT_ID,
+        Column("zone_id", "需求园区", ZONE_ID, repetitive=True),
+        Column("credit_code", "需求企业", credit_code, required=False, nullable=True,
+               help_zh="提出需求的企业统一社会信用代码（园区自身需求留空）"),
+        Column("title", "需求标题", text(200)),
+        Column("description", "需求描述", text(4000)),
+        Column("library", "需求类型", choice({"technology": "technology", "技术": "technology",
+                                              "技术需求": "technology", "expert": "expert", "人才": "expert",
+                                              "人才需求": "expert", "project": "project", "项目": "project",
+                                              "项目需求": "project"}, "library"),
+               help_zh="technology 技术需求 / expert 人才需求 / project 项目需求"),
+        _INDUSTRIES,
+        Column("posted_on", "发布日期", iso_date, help_zh="YYYY-MM-DD"),
+        Column("status", "状态", choice({"open": "open", "待对接": "open", "matched": "matched", "已对接": "matched",
+                                        "closed": "closed", "已关闭": "closed"}, "status"), required=False),
+        _SYNTHETIC,
+    ), key=("id",)),
+    Kind("platform-services", "平台服务目录", enabling.PlatformService, (
+        Column("code", "服务编码", RECORD_ID),
+        Column("provider_zone", "服务园区", ZONE_ID, help_zh="提供服务的领头园区代码"),
+        Column("name", "服务名称", text(200)),
+        Column("category", "服务类别", choice({
+            "park_operation": "park_operation", "园区运营": "park_operation", "innovation": "innovation",
+            "创新服务": "innovation", "industry": "industry", "产业服务": "industry"}, "category"),
+               help_zh="park_operation 园区运营 / innovation 创新服务 / industry 产业服务"),
+        Column("unit", "计价单位", text(20), help_zh="如 次、人天、月"),
+        Column("price", "单价(万元)", positive_money),
+        _SYNTHETIC,
+    ), key=("code",)),
 )})
 
 

@@ -32,7 +32,7 @@ from parknet.web.security import CredentialCache, SecurityHeaders
 
 __all__ = ["create_app", "HEAD_REVISION"]
 
-HEAD_REVISION = "0004"
+HEAD_REVISION = "0005"
 STATIC = Path(__file__).resolve().parent / "static"
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from parknet.store import accounts, audit, cooperation, ledger, sharing  # noqa: F401  (tables of later revisions)
+from parknet.store import accounts, audit, cooperation, enabling, ledger, sharing  # noqa: F401  (tables of later revisions)
 from parknet.store.models import Base
 
 config = context.config
