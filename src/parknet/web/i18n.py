@@ -287,6 +287,15 @@ _TEXT: dict[str, tuple[str, str]] = {
                        "What each zone's committee ultimately holds, through its asset companies, in co-built projects' companies, and the project's partner zones."),
     "project_company": ("项目公司", "Project company"),
     "in_partner_project": ("跨园区利益纽带", "Tie to other zones"),
+    # enabling mechanism (赋能机制): navigation; each page's own keys follow in its section below
+    "fund": ("协同基金", "Coordination fund"),
+    "scitech": ("科技资源对接", "Sci-tech matching"),
+    "tickets": ("服务工单", "Service tickets"),
+    "platform": ("平台公司服务", "Platform services"),
+    # -- fund pages --
+    # -- sci-tech pages --
+    # -- ticket pages --
+    # -- platform pages --
 }
 
 

@@ -28,6 +28,14 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "ledger:close": frozenset({"admin"}),  # closing and reopening a year
     "evaluation:read": _READERS,  # rankings under the built-in evaluation schemes
     "sharing:read": frozenset({"admin", "zone_admin", "analyst"}),  # project settlements, cross-shareholding
+    "fund:read": frozenset({"admin", "zone_admin", "analyst"}),  # fund rounds, allocations, the fund ledger
+    "fund:write": frozenset({"admin"}),  # committing an allocation, recording disbursements
+    "scitech:read": _READERS,  # the technology, expert and project libraries, demands, matching
+    "scitech:write": frozenset({"admin", "zone_admin"}),  # posting demands (a zone admin: its own zone's)
+    "tickets:read": _READERS,  # service tickets (人才对接 / 项目对接 / 情报服务)
+    "tickets:write": frozenset({"admin", "zone_admin", "expert"}),  # open (zone admin: own zone), assign, advance
+    "platform:read": _READERS,  # leading zones' service catalogues, orders and statements
+    "platform:write": frozenset({"admin", "zone_admin"}),  # ordering (a zone admin: for its own zone)
 }
 
 #: permissions that a zone_admin holds only for its own zone (the route's ``zone_id`` path parameter)
