@@ -23,7 +23,7 @@ from parknet.network.leaders import choose_leaders
 from parknet.services.zones import resolve_province
 from parknet.store import models
 
-__all__ = ["zone_frame", "province_network", "all_networks", "DEFAULT_CAPACITY"]
+__all__ = ["zone_frame", "province_network", "all_networks", "leading_zones", "DEFAULT_CAPACITY"]
 
 DEFAULT_CAPACITY: int | None = None  # N of "1+N": unset = room for every partner; --n-max constrains it
 _INDICATORS = ("gdp", "revenue", "rd_expenditure", "rd_personnel", "employees", "invention_patents_granted",
@@ -157,3 +157,24 @@ def all_networks(engine: Engine, year: int, *, n_max: int | None = DEFAULT_CAPAC
     networks = [_province(zones, structure, leaders, code, year, n_max) for code in provinces]
     return {"year": year, "provinces": networks, "backbone": _backbone(zones, leaders),
             "objective": sum(n["objective"] for n in networks)}
+
+
+def leading_zones(engine: Engine, year: int | None = None) -> dict[str, dict[str, Any]]:
+    """Each province's leading zone (领头园区, the "1" of its 1+N network) and the other zones of its
+    network, for ``year`` (default: the article's year, or the latest year with data).
+
+    Returns ``{province_code: {"leaders": [zone_id, ...], "members": [zone_id, ...]}}`` where members are
+    every zone of the province existing that year (leaders first). The leader is chosen as
+    :func:`province_network` chooses it (:func:`parknet.network.leaders.choose_leaders`, one per province);
+    a zone that is not a leader of its province is a lagging zone (后发园区) in the fund's sense.
+    """
+    from parknet.services.overview import default_year, latest_year
+
+    chosen = default_year(latest_year(engine)) if year is None else year
+    zones, _ = zone_frame(engine, chosen)
+    leaders = _leaders(zones, None).filter(pl.col("zone_id").is_not_null())
+    out: dict[str, dict[str, Any]] = {}
+    for code, members in zones.group_by("province_code", maintain_order=True).agg(pl.col("zone_id").sort()).iter_rows():
+        heads = sorted(leaders.filter(pl.col("province_code") == code)["zone_id"].to_list())
+        out[code] = {"leaders": heads, "members": heads + [m for m in members if m not in heads]}
+    return out
