@@ -160,7 +160,7 @@ class Technology(Base):
     trl: Mapped[int] = mapped_column(Integer)  # 技术成熟度 (TRL 1–9, GB/T 22900-2022)
     owner_institution: Mapped[str] = mapped_column(String(200))  # 权属单位
     zone_id: Mapped[str | None] = mapped_column(ForeignKey("zones.id"), index=True)  # where the owner sits
-    industry_codes: Mapped[str] = mapped_column(String(200))
+    industry_codes: Mapped[str] = mapped_column(String(200), default="", server_default="")
     licensing: Mapped[str] = mapped_column(String(24))  # 转化方式
     is_synthetic: Mapped[bool] = mapped_column(default=False)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
@@ -180,7 +180,7 @@ class Expert(Base):
     fields: Mapped[str] = mapped_column(String(500))  # 研究领域
     profile: Mapped[str] = mapped_column(Text)  # 专长简介
     zone_id: Mapped[str | None] = mapped_column(ForeignKey("zones.id"), index=True)
-    industry_codes: Mapped[str] = mapped_column(String(200))
+    industry_codes: Mapped[str] = mapped_column(String(200), default="", server_default="")
     availability: Mapped[str] = mapped_column(String(16))
     is_synthetic: Mapped[bool] = mapped_column(default=False)
     batch_id: Mapped[int | None] = mapped_column(ForeignKey("import_batches.id"))
@@ -198,7 +198,7 @@ class ScienceProject(Base):
     description: Mapped[str] = mapped_column(Text)
     institution: Mapped[str] = mapped_column(String(200))
     zone_id: Mapped[str | None] = mapped_column(ForeignKey("zones.id"), index=True)
-    industry_codes: Mapped[str] = mapped_column(String(200))
+    industry_codes: Mapped[str] = mapped_column(String(200), default="", server_default="")
     stage: Mapped[str] = mapped_column(String(24))  # 研发 / 中试 / 产业化
     start_year: Mapped[int | None] = mapped_column(Integer)
     funding: Mapped[Decimal | None] = mapped_column(ExactDecimal)  # 万元
@@ -219,7 +219,7 @@ class Demand(Base):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
     library: Mapped[str] = mapped_column(String(16))
-    industry_codes: Mapped[str] = mapped_column(String(200))
+    industry_codes: Mapped[str] = mapped_column(String(200), default="", server_default="")
     posted_on: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="open")
     is_synthetic: Mapped[bool] = mapped_column(default=False)

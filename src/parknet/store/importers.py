@@ -360,7 +360,7 @@ def _parse_rows(kind: Kind, table: Table, columns: dict[int, Column], refs: _Ref
                 if not col.nullable and col.required:
                     problems.add(Problem(file, row_no, headers[col.name], "value missing"))
                     ok = False
-                row[col.name] = None
+                row[col.name] = col.default
                 continue
             try:
                 row[col.name] = parse(raw)

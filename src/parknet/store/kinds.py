@@ -258,6 +258,8 @@ class Column:
     help_zh: str = ""
     #: few distinct values (codes, years): the importer parses each distinct text once
     repetitive: bool = False
+    #: the value of an empty cell of an optional column (None = NULL)
+    default: Any = None
 
     @property
     def db_name(self) -> str:
@@ -364,11 +366,11 @@ KINDS.update({k.name: k for k in (
 
 
 _TEXT_ID = Column("id", "编号", RECORD_ID, help_zh="记录编号，字母数字及 _ . -")
-_INDUSTRIES = Column("industry_codes", "行业代码", industry_codes, required=False,
+_INDUSTRIES = Column("industry_codes", "行业代码", industry_codes, required=False, default="",
                      help_zh="GB/T 4754-2017 行业代码，多个以逗号分隔，如 3841,3849")
 _SOURCE_ZONE = Column("zone_id", "所在园区", ZONE_ID, required=False, nullable=True,
                       help_zh="权属单位所在园区代码（用于优先匹配同一1+N网络的伙伴园区）")
-_SYNTHETIC = Column("is_synthetic", "合成数据", boolean, required=False)
+_SYNTHETIC = Column("is_synthetic", "合成数据", boolean, required=False, default=False)
 
 KINDS.update({k.name: k for k in (
     Kind("fund-rounds", "基金申报批次", enabling.FundRound, (
@@ -379,7 +381,7 @@ KINDS.update({k.name: k for k in (
         Column("zone_cap", "单园区上限(万元)", positive_money, required=False, nullable=True,
                help_zh="单个园区本批次最多获得的资助（万元）；空=不设上限"),
         Column("lagging_min_share", "后发园区最低占比", fraction, help_zh="0–1 或百分数，如 0.3 或 30%"),
-        Column("partial_allowed", "允许部分资助", boolean, required=False),
+        Column("partial_allowed", "允许部分资助", boolean, required=False, default=False),
         _SYNTHETIC,
     ), key=("round_id",)),
     Kind("fund-budgets", "子基金预算", enabling.FundBudget, (
@@ -467,7 +469,7 @@ KINDS.update({k.name: k for k in (
         _INDUSTRIES,
         Column("posted_on", "发布日期", iso_date, help_zh="YYYY-MM-DD"),
         Column("status", "状态", choice({"open": "open", "待对接": "open", "matched": "matched", "已对接": "matched",
-                                        "closed": "closed", "已关闭": "closed"}, "status"), required=False),
+                                        "closed": "closed", "已关闭": "closed"}, "status"), required=False, default="open"),
         _SYNTHETIC,
     ), key=("id",)),
     Kind("platform-services", "平台服务目录", enabling.PlatformService, (
