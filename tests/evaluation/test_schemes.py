@@ -279,7 +279,7 @@ def test_reformed_scheme_flips_two_zones_and_says_why() -> None:
     zero = dict.fromkeys(COOPERATION_INDICATORS, 0.0)
     coop = {"P": zero, "Q": {"coop_active_agreements": 2, "coop_partner_zones": 2, "coop_project_credit": 100,
                              "spill_relocated_out": 1, "spill_origin_credit": 100,
-                             "spill_attributed_gain": 200},
+                             "spill_attributed_gain": 200, "spill_services_delivered": 3},
             "R": zero | {"coop_active_agreements": 1, "coop_partner_zones": 1}}
     values = _builtin_values({"P": 1000, "Q": 900, "R": 500}, {"P": 1000, "Q": 1100, "R": 500}, coop)
     a = evaluate(load_scheme("baseline"), values, YEAR)

@@ -54,7 +54,8 @@ SCHEMES_DIR = Path(__file__).resolve().parent / "schemes"
 BUILTIN_SCHEMES = ("baseline", "reformed")
 
 #: Figures of cooperation and spillover performance (协同绩效, 辐射带动绩效), basis ``cooperation``; computed
-#: per zone and year from the agreements, co-built projects, relocations and the attribution ledger.
+#: per zone and year from the agreements, co-built projects, relocations, the attribution ledger and the
+#: sci-tech platform's service tickets.
 COOPERATION_INDICATORS: dict[str, tuple[str, str]] = {
     "coop_active_agreements": ("有效合作协议数", "Active cooperation agreements the zone is party to"),
     "coop_partner_zones": ("合作伙伴园区数", "Distinct partner zones"),
@@ -62,6 +63,7 @@ COOPERATION_INDICATORS: dict[str, tuple[str, str]] = {
     "spill_relocated_out": ("孵化外迁企业数", "Enterprises incubated here that relocated within the sharing window"),
     "spill_origin_credit": ("外迁企业回计GDP(万元)", "GDP credited back under the relocation rule (万元)"),
     "spill_attributed_gain": ("归属增量GDP(万元)", "Attributed minus raw GDP (万元, may be negative)"),
+    "spill_services_delivered": ("对外交付服务工单数", "Service tickets delivered to other zones as provider"),
 }
 
 

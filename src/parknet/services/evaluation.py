@@ -1,6 +1,6 @@
 """Zone evaluation from the store (考评): the figures a scheme needs — raw statistics, attributed statistics
-from the year's ledger, cooperation and spillover performance from the ledger and the agreements — and the
-ranking under one scheme or two side by side.
+from the year's ledger, cooperation and spillover performance from the ledger, the agreements and the service
+tickets — and the ranking under one scheme or two side by side.
 
 Attributed figure of a zone = its reported zone total + (ledger attributed − ledger raw) for the indicators
 the ledger covers, so zone totals that include enterprises without enterprise-level rows stay whole.
@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from parknet.errors import InvalidArgument
 from parknet.evaluation import Evaluation, compare, evaluate, load_scheme
@@ -20,6 +20,7 @@ from parknet.evaluation.schemes import Basis, Scheme
 from parknet.services.ledger import ledger_view
 from parknet.store import models
 from parknet.store.cooperation import Agreement, AgreementParty
+from parknet.store.enabling import ServiceTicket
 
 __all__ = ["evaluation_inputs", "run", "run_compare", "cooperation_metrics"]
 
@@ -53,7 +54,8 @@ def cooperation_metrics(conn: Connection, year: int, entries: pl.DataFrame, tota
     coop_active_agreements (agreements counted in the year), coop_partner_zones (distinct partners),
     coop_project_credit (GDP credited from co-built projects), spill_relocated_out (enterprises whose GDP is
     shared back under the relocation rule), spill_origin_credit (that GDP), spill_attributed_gain
-    (attributed − raw GDP).
+    (attributed − raw GDP), spill_services_delivered (service tickets — 人才对接, 项目对接, 情报服务 — the zone
+    delivered in the year to other zones as provider; :mod:`parknet.enabling.services`).
     """
     parties = _active_agreements(conn, year)
     agreements_count = parties.group_by("zone_id").agg(pl.col("agreement_id").n_unique().alias("coop_active_agreements"))
@@ -68,11 +70,21 @@ def cooperation_metrics(conn: Connection, year: int, entries: pl.DataFrame, tota
         pl.col("amount").sum().cast(pl.Float64).alias("spill_origin_credit"))
     gain = (totals.filter(pl.col("indicator") == "gdp")
             .select("zone_id", (pl.col("attributed") - pl.col("raw")).cast(pl.Float64).alias("spill_attributed_gain")))
+    services = _services_delivered(conn, year)
     wide = pl.DataFrame({"zone_id": totals["zone_id"].unique()}, schema={"zone_id": pl.String})
-    for part in (agreements_count, partners, project, origin, gain):
+    for part in (agreements_count, partners, project, origin, gain, services):
         wide = wide.join(part, on="zone_id", how="full", coalesce=True)
     return (wide.unpivot(index="zone_id", variable_name="indicator", value_name="value")
             .with_columns(pl.col("value").cast(pl.Float64).fill_null(0.0)))
+
+
+def _services_delivered(conn: Connection, year: int) -> pl.DataFrame:
+    """Service tickets delivered in ``year`` per provider zone, to a zone other than itself (辐射带动)."""
+    t = ServiceTicket
+    rows = conn.execute(select(t.provider_zone, func.count()).where(
+        t.delivered_on >= date(year, 1, 1), t.delivered_on <= date(year, 12, 31), t.provider_zone.is_not(None),
+        t.provider_zone != t.requester_zone).group_by(t.provider_zone)).all()
+    return pl.DataFrame(rows, schema={"zone_id": pl.String, "spill_services_delivered": pl.Int64}, orient="row")
 
 
 def _zones(conn: Connection, year: int, level: str | None, province: str | None) -> list[str]:
