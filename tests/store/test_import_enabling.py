@@ -96,6 +96,9 @@ def test_a_committed_round_refuses_new_budgets_and_applications(engine: Engine) 
     problems = _problems(engine, "fund-budgets", [{"round_id": "HB-T1", "subfund": "industry", "budget": "1"}])
     assert problems == ["1:round_id: round HB-T1 is committed: its allocation is committed, so its budgets and "
                         "applications can no longer change"]
+    problems = _problems(engine, "fund-rounds", [{**ROUND, "lagging_min_share": "0.5"}])
+    assert problems == ["1:round_id: round HB-T1 is committed: its allocation is committed, so its rules can no "
+                        "longer change"]
 
 
 TECH = {"id": "T1", "title": "高功率光纤激光器", "description": "单模光纤激光器核心器件与工艺", "field": "光电子",

@@ -57,7 +57,7 @@ class EnablingReferences:
 def load(conn: Connection, kind: str) -> EnablingReferences:
     """The references ``kind``'s checks need (nothing for other kinds)."""
     refs = EnablingReferences()
-    if kind in ("fund-budgets", "fund-applications"):
+    if kind in ("fund-rounds", "fund-budgets", "fund-applications"):
         refs.rounds = {r: (p, s) for r, p, s in conn.execute(
             select(FundRound.id, FundRound.province_code, FundRound.status))}
     if kind == "fund-applications":
@@ -130,9 +130,16 @@ def _round(row: dict[str, Any], refs: _Refs) -> tuple[list[tuple[str, str]], str
 
 
 def _check_round(row: dict[str, Any], refs: _Refs) -> list[tuple[str, str]]:
+    out = []
     if row["province_code"] not in refs.provinces:
-        return [("province_code", f"unknown province code {row['province_code']} (GB/T 2260)")]
-    return []
+        out.append(("province_code", f"unknown province code {row['province_code']} (GB/T 2260)"))
+    stored = refs.enabling.rounds.get(row["round_id"])
+    if stored is not None and stored[1] != "open":
+        out.append(("round_id", f"round {row['round_id']} is {stored[1]}: its allocation is committed, so its "
+                                "rules can no longer change"))
+    elif stored is not None and stored[0] != row["province_code"]:
+        out.append(("province_code", f"round {row['round_id']} belongs to province {stored[0]}"))
+    return out
 
 
 def _check_budget(row: dict[str, Any], refs: _Refs) -> list[tuple[str, str]]:
