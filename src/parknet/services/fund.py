@@ -1,0 +1,553 @@
+"""The coordination fund from the store (协同发展基金, MECHANISMS.md §5.1): a round's inputs, its allocation
+explained (:func:`parknet.enabling.fund.allocate` beside the greedy baseline), committing it, and the
+commitment/disbursement ledger with its reports.
+
+The ledger is append-only (``fund_commitments``: commit 承诺出资 / release 释放; ``fund_disbursements``:
+payment 拨付 / reversal 冲回). Per application × sub-fund, in integer units of 0.0001 万元 (1 yuan):
+
+    net committed = Σ commit − Σ release  ≥  net disbursed = Σ payment − Σ reversal  ≥  0
+
+Every write checks this inside its transaction (the application row locked on PostgreSQL), refuses with the
+figures when it would break, and is audited in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import polars as pl
+from sqlalchemy import BigInteger, Connection, Engine, case, func, select, true, type_coerce
+from sqlalchemy.orm import aliased
+
+from parknet.attribution.money import AMOUNT, from_units, to_units
+from parknet.enabling.fund import Allocation, Constraint, Decision, FundPolicy, allocate, greedy
+from parknet.errors import Conflict, InvalidArgument, NotFound
+from parknet.services.network import leading_zones
+from parknet.store import audit, models
+from parknet.store.cooperation import Agreement, CoBuiltProject
+from parknet.store.enabling import (
+    SUBFUNDS,
+    FundApplication,
+    FundBudget,
+    FundCommitment,
+    FundDisbursement,
+    FundRound,
+)
+
+__all__ = ["round_inputs", "list_rounds", "round_detail", "allocate_round", "commit_round", "release", "disburse",
+           "reverse", "application_ledger", "report", "SUBFUND_NAMES", "TYPE_NAMES", "REPORT_BY"]
+
+#: sub-fund code → (Chinese, English)
+SUBFUND_NAMES = {"development": ("开发基金", "development fund"), "industry": ("产业基金", "industry fund"),
+                 "venture": ("创投基金", "venture fund")}
+#: cooperation type of the linked agreement → (Chinese, English); None: no agreement linked
+TYPE_NAMES: dict[str | None, tuple[str, str]] = {
+    "tech_enabling": ("科技赋能型", "tech-enabling"), "chain_complement": ("产业链延补型", "chain complement"),
+    "cross_fusion": ("跨界融合型", "cross-sector fusion"), None: ("未关联协议", "no agreement linked")}
+REPORT_BY = ("zone", "subfund", "cooperation_type", "round")
+
+_T = TypeVar("_T")
+_QUIET = threading.Lock()  # fd 1 is process-wide: one silenced solve at a time, or restores would cross
+
+
+@contextmanager
+def _quiet_stdout() -> Iterator[None]:
+    """Silence file descriptor 1 (HiGHS 1.12 prints a stray line from C++ during a solve, which would break
+    ``--json`` output); Python's own ``sys.stdout`` object is flushed around it and left alone."""
+    with _QUIET:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "wb") as devnull:
+                os.dup2(devnull.fileno(), 1)
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def _quietly(solve: Callable[[], _T]) -> _T:
+    with _quiet_stdout():
+        return solve()
+
+
+# --- reading a round ---------------------------------------------------------------------------------------
+
+def _round_row(conn: Connection, round_id: str, *, lock: bool = False) -> Any:
+    stmt = select(FundRound.__table__).where(FundRound.id == round_id)
+    row = conn.execute(stmt.with_for_update() if lock else stmt).first()
+    if row is None:
+        raise NotFound(f"no fund round {round_id!r} (parknet fund rounds lists them)")
+    return row
+
+
+def _round_dict(row: Any) -> dict[str, Any]:
+    return {"round_id": row.id, "name": row.name, "province_code": row.province_code, "year": row.year,
+            "zone_cap": row.zone_cap, "lagging_min_share": row.lagging_min_share,
+            "partial_allowed": row.partial_allowed, "status": row.status, "is_synthetic": row.is_synthetic}
+
+
+def _budgets(conn: Connection, round_id: str) -> dict[str, Decimal]:
+    rows = dict(conn.execute(select(FundBudget.subfund, FundBudget.budget).where(FundBudget.round_id == round_id)).all())
+    return {code: rows[code] for code in SUBFUNDS if code in rows}
+
+
+def _lagging_of(engine: Engine) -> Callable[[str], bool]:
+    """A zone is lagging (后发园区) unless it leads its province's 1+N network (default year)."""
+    leaders = {z for network in leading_zones(engine).values() for z in network["leaders"]}
+    return lambda zone: zone not in leaders
+
+
+def _typed_applications() -> tuple[Any, Any]:
+    """fund_applications joined to the cooperation type (合作类型) of the linked agreement, else of the linked
+    co-built project's agreement: (the join, the ``cooperation_type`` column)."""
+    a, pj = FundApplication, CoBuiltProject
+    direct, via = aliased(Agreement), aliased(Agreement)
+    joined = (a.__table__.outerjoin(direct, direct.id == a.agreement_id).outerjoin(pj, pj.id == a.project_id)
+              .outerjoin(via, via.id == pj.agreement_id))
+    return joined, func.coalesce(direct.cooperation_type, via.cooperation_type).label("cooperation_type")
+
+
+def _applications(conn: Connection, round_id: str, lagging: Callable[[str], bool]) -> pl.DataFrame:
+    a = FundApplication
+    joined, kind = _typed_applications()
+    apps = conn.execute(select(a.id, a.zone_id, a.title, a.amount, a.impact, a.eligible, a.partial, a.min_amount,
+                               a.agreement_id, a.project_id, kind).select_from(joined)
+                        .where(a.round_id == round_id).order_by(a.id)).all()
+    return pl.DataFrame(
+        [{"application_id": r.id, "zone_id": r.zone_id, "title": r.title, "amount": r.amount, "impact": r.impact,
+          "eligible": [c for c in r.eligible.split(",") if c], "lagging": lagging(r.zone_id), "partial": r.partial,
+          "min_amount": r.min_amount, "cooperation_type": r.cooperation_type, "agreement_id": r.agreement_id,
+          "project_id": r.project_id} for r in apps],
+        schema={"application_id": pl.String, "zone_id": pl.String, "title": pl.String, "amount": AMOUNT,
+                "impact": pl.Float64, "eligible": pl.List(pl.String), "lagging": pl.Boolean, "partial": pl.Boolean,
+                "min_amount": AMOUNT, "cooperation_type": pl.String, "agreement_id": pl.String,
+                "project_id": pl.String}, orient="row")
+
+
+def _inputs(conn: Connection, round_id: str, lagging: Callable[[str], bool]
+            ) -> tuple[Any, pl.DataFrame, pl.DataFrame, FundPolicy]:
+    row = _round_row(conn, round_id)
+    budgets = _budgets(conn, round_id)
+    if not budgets:
+        raise Conflict(f"round {round_id} has no sub-fund budgets yet: import them with "
+                       "'parknet import fund-budgets FILE' (round_id, subfund, budget)")
+    subfunds = pl.DataFrame({"subfund": list(budgets), "budget": list(budgets.values())},
+                            schema={"subfund": pl.String, "budget": AMOUNT})
+    policy = FundPolicy(zone_cap=row.zone_cap, lagging_min_share=row.lagging_min_share,
+                        partial_allowed=row.partial_allowed)
+    return row, _applications(conn, round_id, lagging), subfunds, policy
+
+
+def round_inputs(engine: Engine, round_id: str) -> tuple[pl.DataFrame, pl.DataFrame, FundPolicy]:
+    """(applications, subfunds, policy) of a stored round, as :func:`parknet.enabling.fund.allocate` takes
+    them: ``lagging`` when the applicant zone is not its province's leading zone
+    (:func:`parknet.services.network.leading_zones`, default year); ``cooperation_type`` from the linked
+    agreement, else the linked co-built project's agreement, else null; ``eligible`` as a list."""
+    lagging = _lagging_of(engine)
+    with engine.connect() as conn:
+        _, applications, subfunds, policy = _inputs(conn, round_id, lagging)
+    return applications, subfunds, policy
+
+
+def _units_by(conn: Connection, model: Any, positive: str, where: Any, *keys: Any) -> dict[tuple, int]:
+    """Σ amount (+ for ``positive`` kind, − otherwise) in integer units, grouped by ``keys``."""
+    units = type_coerce(model.amount, BigInteger)
+    signed = func.sum(case((model.kind == positive, units), else_=-units))
+    rows = conn.execute(select(*keys, signed).where(where).group_by(*keys)).all()
+    return {tuple(r[:-1]): int(r[-1] or 0) for r in rows}
+
+
+def _balances(conn: Connection, where_commit: Any, where_paid: Any, *keys: str) -> dict[tuple, tuple[int, int]]:
+    """(net committed, net disbursed) units per ``keys`` (columns of both ledger tables)."""
+    committed = _units_by(conn, FundCommitment, "commit", where_commit, *(getattr(FundCommitment, k) for k in keys))
+    paid = _units_by(conn, FundDisbursement, "payment", where_paid, *(getattr(FundDisbursement, k) for k in keys))
+    return {k: (committed.get(k, 0), paid.get(k, 0)) for k in sorted(committed.keys() | paid.keys())}
+
+
+def list_rounds(engine: Engine) -> list[dict[str, Any]]:
+    """Every round (newest year first) with its budgets, status, applications, amount asked, and what is
+    committed and disbursed (net), 万元."""
+    with engine.connect() as conn:
+        rounds = conn.execute(select(FundRound.__table__).order_by(FundRound.year.desc(), FundRound.id)).all()
+        asked = {r: (n, u) for r, n, u in conn.execute(
+            select(FundApplication.round_id, func.count(), func.sum(type_coerce(FundApplication.amount, BigInteger)))
+            .group_by(FundApplication.round_id))}
+        balances = _balances(conn, true(), true(), "application_id")
+        app_round = dict(conn.execute(select(FundApplication.id, FundApplication.round_id)).all())
+        out = []
+        for row in rounds:
+            mine = [v for (app,), v in balances.items() if app_round.get(app) == row.id]
+            n, units = asked.get(row.id, (0, 0))
+            budgets = _budgets(conn, row.id)
+            out.append({**_round_dict(row), "budgets": budgets, "budget_total": sum(budgets.values(), Decimal(0)),
+                        "applications": n, "asked": from_units(int(units or 0)),
+                        "committed": from_units(sum(c for c, _ in mine)), "disbursed": from_units(sum(p for _, p in mine))})
+    return out
+
+
+def round_detail(engine: Engine, round_id: str) -> dict[str, Any]:
+    """A round, its budgets and its applications (in id order, with lagging flag and cooperation type)."""
+    lagging = _lagging_of(engine)
+    with engine.connect() as conn:
+        row = _round_row(conn, round_id)
+        budgets = _budgets(conn, round_id)
+        applications = _applications(conn, round_id, lagging)
+        extra = {r.id: r for r in conn.execute(select(FundApplication.id, FundApplication.partners,
+                                                      FundApplication.co_funding, FundApplication.impact_basis)
+                                               .where(FundApplication.round_id == round_id))}
+    items = []
+    for r in applications.iter_rows(named=True):
+        e = extra[r["application_id"]]
+        items.append({**r, "partners": e.partners.split("+") if e.partners else [], "co_funding": e.co_funding,
+                      "impact_basis": e.impact_basis})
+    return {"round": _round_dict(row), "budgets": [{"subfund": c, "name": SUBFUND_NAMES[c][0], "budget": b}
+                                                   for c, b in budgets.items()], "applications": items}
+
+
+# --- the allocation explained ----------------------------------------------------------------------------
+
+def _constraint(c: Constraint) -> dict[str, Any]:
+    return {"kind": str(c.kind), "name": c.name, "key": c.key, "limit": c.limit, "used": c.used, "slack": c.slack,
+            "binding": c.binding, "shadow_price": c.shadow_price}
+
+
+def _decision(d: Decision, info: dict[str, Any]) -> dict[str, Any]:
+    return {"application_id": d.application_id, "zone_id": d.zone_id, "title": info["title"],
+            "lagging": info["lagging"], "cooperation_type": info["cooperation_type"], "outcome": str(d.outcome),
+            "asked": d.asked, "awarded": d.awarded, "by_subfund": dict(d.by_subfund), "impact": d.impact,
+            "credited": d.credited, "impact_per_wan": d.impact_per_wan, "causes": [str(c) for c in d.causes],
+            "constraints": list(d.constraints), "reasons": list(d.reasons)}
+
+
+def _awards(result: Allocation) -> list[dict[str, Any]]:
+    return [{"application_id": a, "subfund": s, "amount": m} for a, s, m in result.awards.iter_rows()]
+
+
+def _sha256(row: Any, applications: pl.DataFrame, subfunds: pl.DataFrame, awards: list[dict[str, Any]]) -> str:
+    """SHA-256 of the canonical JSON (sorted keys, no spaces, decimals as exact strings) of the round's
+    rules, budgets, applications as solved, and the awards: what a commitment was computed from."""
+    document = {"round": {k: v for k, v in _round_dict(row).items() if k not in ("status", "is_synthetic")},
+                "subfunds": subfunds.to_dicts(), "applications": applications.to_dicts(), "awards": awards}
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=lambda o: format(o, "f") if isinstance(o, Decimal) else str(o))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _totals(decisions: list[dict[str, Any]], codes: list[str]) -> dict[str, Any]:
+    awarded = sum((d["awarded"] for d in decisions), Decimal(0))
+    lagging = sum((d["awarded"] for d in decisions if d["lagging"]), Decimal(0))
+    by_subfund = {c: sum((d["by_subfund"].get(c, Decimal(0)) for d in decisions), Decimal(0)) for c in codes}
+    return {"awarded": awarded, "by_subfund": by_subfund, "lagging_awarded": lagging,
+            "lagging_share": float(lagging / awarded) if awarded else None}
+
+
+def _solve(conn: Connection, round_id: str, lagging: Callable[[str], bool]) -> dict[str, Any]:
+    row, applications, subfunds, policy = _inputs(conn, round_id, lagging)
+    result = _quietly(lambda: allocate(applications, subfunds, policy))
+    baseline = _quietly(lambda: greedy(applications, subfunds, policy))
+    info = {r["application_id"]: r for r in applications.iter_rows(named=True)}
+    decisions = [_decision(d, info[d.application_id]) for d in result.explain()]
+    marginal = result.marginal
+    awards = _awards(result)
+    budgets = dict(subfunds.iter_rows())
+    return {"round_id": round_id, "round": _round_dict(row),
+            "budgets": [{"subfund": c, "name": SUBFUND_NAMES[c][0], "budget": b} for c, b in budgets.items()],
+            "optimal": result.optimal, "objective": result.objective, "bound": result.bound, "status": result.status,
+            "method": result.method, "awards": awards,
+            "binding": [_constraint(c) for c in result.binding],
+            "constraints": [_constraint(c) for c in result.constraints],
+            "marginal": None if marginal is None else _decision(marginal, info[marginal.application_id]),
+            "decisions": decisions, "totals": _totals(decisions, list(budgets)),
+            "greedy_objective": baseline.objective, "allocation_sha256": _sha256(row, applications, subfunds, awards)}
+
+
+def _commitments(conn: Connection, round_id: str) -> tuple[list[dict[str, Any]], set[str]]:
+    """Per application × sub-fund: committed, released, net committed, disbursed (net), undisbursed; and the
+    allocation hashes the commitments name."""
+    c = FundCommitment
+    where = c.round_id == round_id
+    committed = _units_by(conn, c, "commit", where & (c.kind == "commit"), c.application_id, c.subfund)
+    net = _units_by(conn, c, "commit", where, c.application_id, c.subfund)
+    apps = select(FundApplication.id).where(FundApplication.round_id == round_id)
+    paid = _units_by(conn, FundDisbursement, "payment", FundDisbursement.application_id.in_(apps),
+                     FundDisbursement.application_id, FundDisbursement.subfund)
+    hashes = set(conn.execute(select(c.allocation_sha256).where(where, c.allocation_sha256.is_not(None))).scalars())
+    rows = []
+    for key in sorted(committed.keys() | net.keys() | paid.keys()):
+        n, p = net.get(key, 0), paid.get(key, 0)
+        rows.append({"application_id": key[0], "subfund": key[1], "committed": from_units(committed.get(key, 0)),
+                     "released": from_units(committed.get(key, 0) - n), "net_committed": from_units(n),
+                     "disbursed": from_units(p), "undisbursed": from_units(n - p)})
+    return rows, hashes
+
+
+def allocate_round(engine: Engine, round_id: str) -> dict[str, Any]:
+    """The round's optimal allocation, explained, beside the greedy baseline — always solved afresh from the
+    stored inputs; nothing is written.
+
+    Keys: ``round_id, round, budgets, optimal, objective, bound, status, method, awards, binding,
+    constraints`` (``kind, name, key, limit, used, slack, binding, shadow_price``), ``marginal`` (the best
+    application not fully funded, or None), ``decisions`` (every application: ``outcome, asked, awarded,
+    by_subfund, impact, impact_per_wan, causes, reasons`` …), ``totals`` (``awarded, by_subfund,
+    lagging_awarded, lagging_share``), ``greedy_objective``, ``allocation_sha256``, ``committed``; for a
+    committed round also ``commitments`` (per application × sub-fund with what was released and disbursed)
+    and ``commitments_match`` (the commit entries equal the fresh awards and name the same hash). Money is
+    Decimal 万元. The core's refusals (an application asking more than its sub-funds hold, a lagging minimum
+    no award can meet) raise :class:`InvalidArgument` with its message."""
+    lagging = _lagging_of(engine)
+    with engine.connect() as conn:
+        result = _solve(conn, round_id, lagging)
+        result["committed"] = result["round"]["status"] == "committed"
+        if result["committed"]:
+            rows, hashes = _commitments(conn, round_id)
+            result["commitments"] = rows
+            fresh = {(a["application_id"], a["subfund"]): a["amount"] for a in result["awards"]}
+            stored = {(r["application_id"], r["subfund"]): r["committed"] for r in rows if r["committed"]}
+            result["commitments_match"] = fresh == stored and hashes <= {result["allocation_sha256"]}
+    return result
+
+
+def commit_round(engine: Engine, round_id: str, actor: str) -> dict[str, Any]:
+    """Commit a round's allocation (承诺出资): solve it, refuse unless proven optimal, write one ``commit``
+    entry per award naming the allocation and its SHA-256, mark the round committed, audit — one transaction.
+    A committed round can no longer change (its budgets and applications refuse imports) → :class:`Conflict`
+    on a second commit."""
+    lagging = _lagging_of(engine)
+    with engine.begin() as conn:
+        row = _round_row(conn, round_id, lock=True)
+        if row.status == "committed":
+            raise Conflict(f"round {round_id} is committed already; correct it with releases (parknet fund release)")
+        result = _solve(conn, round_id, lagging)
+        if not result["optimal"]:
+            raise Conflict(f"round {round_id}: the allocation is not proven optimal ({result['status']}); "
+                           "nothing was committed")
+        digest, now = result["allocation_sha256"], datetime.now(UTC)
+        reason = (f"基金分配 {round_id} 承诺出资（最优解，目标值 {result['objective']:.6g}）/ commitment of the optimal "
+                  f"allocation of round {round_id} (objective {result['objective']:.6g}, sha256 {digest[:12]}…)")
+        entries = [{"round_id": round_id, "application_id": a["application_id"], "subfund": a["subfund"],
+                    "kind": "commit", "amount": a["amount"], "reason": reason, "allocation_sha256": digest,
+                    "recorded_at": now, "recorded_by": actor, "is_synthetic": row.is_synthetic}
+                   for a in result["awards"]]
+        if entries:
+            conn.execute(FundCommitment.__table__.insert(), entries)
+        conn.execute(FundRound.__table__.update().where(FundRound.id == round_id).values(status="committed"))
+        audit.append(conn, actor=actor, action="commit", entity="fund_round", entity_key=round_id,
+                     before={"status": row.status},
+                     after={"status": "committed", "allocation_sha256": digest, "objective": result["objective"],
+                            "awards": result["awards"]})
+    return {"round_id": round_id, "status": "committed", "commitments": len(entries), "allocation_sha256": digest,
+            "total": result["totals"]["awarded"], "objective": result["objective"]}
+
+
+# --- the ledger ----------------------------------------------------------------------------------------------
+
+def _money(argument: str, value: object) -> Decimal:
+    """A positive amount of money with at most 4 decimals (万元), or InvalidArgument naming ``argument``."""
+    try:
+        units = to_units(value)
+    except InvalidArgument as exc:
+        raise InvalidArgument(argument, f"{exc.reason} (万元, at most 4 decimals)") from None
+    if units <= 0:
+        raise InvalidArgument(argument, f"must be positive (万元), got {value}")
+    return from_units(units)
+
+
+def _text(argument: str, value: str | None, limit: int) -> str:
+    text = (value or "").strip()
+    if not text:
+        raise InvalidArgument(argument, "must not be empty")
+    if len(text) > limit:
+        raise InvalidArgument(argument, f"at most {limit} characters, got {len(text)}")
+    return text
+
+
+def _position(conn: Connection, application_id: str, subfund: str) -> tuple[Any, int, int]:
+    """The application (locked on PostgreSQL) and its (net committed, net disbursed) units in ``subfund``."""
+    if subfund not in SUBFUNDS:
+        raise InvalidArgument("subfund", f"use {', '.join(SUBFUNDS)} (开发基金/产业基金/创投基金), got {subfund!r}")
+    app = conn.execute(select(FundApplication.id, FundApplication.round_id, FundApplication.is_synthetic)
+                       .where(FundApplication.id == application_id).with_for_update()).first()
+    if app is None:
+        raise NotFound(f"no fund application {application_id!r}")
+    c, d = FundCommitment, FundDisbursement
+    net, paid = _balances(conn, (c.application_id == application_id) & (c.subfund == subfund),
+                          (d.application_id == application_id) & (d.subfund == subfund), "subfund").get(
+        (subfund,), (0, 0))
+    return app, net, paid
+
+
+def _figures(net: int, paid: int) -> str:
+    return (f"净承诺 {from_units(net):,f} 万元、净拨付 {from_units(paid):,f} 万元 / net committed "
+            f"{from_units(net):,f}, net disbursed {from_units(paid):,f} 万元")
+
+
+def _state(application_id: str, subfund: str, net: int, paid: int) -> dict[str, Any]:
+    return {"application_id": application_id, "subfund": subfund, "net_committed": from_units(net),
+            "net_disbursed": from_units(paid), "undisbursed": from_units(net - paid)}
+
+
+def release(engine: Engine, application_id: str, subfund: str, amount: object, reason: str,
+            actor: str) -> dict[str, Any]:
+    """Release (释放) part of a commitment: net committed may not fall below what is disbursed."""
+    money, why = _money("amount", amount), _text("reason", reason, 2000)
+    units = to_units(money)
+    with engine.begin() as conn:
+        app, net, paid = _position(conn, application_id, subfund)
+        if net - units < paid:
+            raise Conflict(f"{application_id} / {subfund}: releasing {money:,f} 万元 would leave the net commitment "
+                           f"{from_units(net - units):,f} below what is disbursed; {_figures(net, paid)}")
+        conn.execute(FundCommitment.__table__.insert().values(
+            round_id=app.round_id, application_id=application_id, subfund=subfund, kind="release", amount=money,
+            reason=why, allocation_sha256=None, recorded_at=datetime.now(UTC), recorded_by=actor,
+            is_synthetic=app.is_synthetic))
+        after = _state(application_id, subfund, net - units, paid)
+        audit.append(conn, actor=actor, action="release", entity="fund_commitment",
+                     entity_key=f"{application_id}/{subfund}", before=_state(application_id, subfund, net, paid),
+                     after={**after, "amount": money, "reason": why})
+    return after
+
+
+def _disbursement(engine: Engine, kind: str, application_id: str, subfund: str, amount: object, paid_on: date,
+                  reference: str, actor: str) -> dict[str, Any]:
+    money, ref = _money("amount", amount), _text("reference", reference, 100)
+    if not isinstance(paid_on, date):
+        raise InvalidArgument("paid_on", f"must be a date (YYYY-MM-DD), got {paid_on!r}")
+    units = to_units(money) if kind == "payment" else -to_units(money)
+    with engine.begin() as conn:
+        app, net, paid = _position(conn, application_id, subfund)
+        if paid + units > net:
+            raise Conflict(f"{application_id} / {subfund}: paying {money:,f} 万元 would disburse "
+                           f"{from_units(paid + units):,f} 万元, more than is committed; {_figures(net, paid)}")
+        if paid + units < 0:
+            raise Conflict(f"{application_id} / {subfund}: reversing {money:,f} 万元 would leave net disbursed "
+                           f"{from_units(paid + units):,f} 万元 below 0; {_figures(net, paid)}")
+        conn.execute(FundDisbursement.__table__.insert().values(
+            application_id=application_id, subfund=subfund, kind=kind, amount=money, paid_on=paid_on, reference=ref,
+            recorded_at=datetime.now(UTC), recorded_by=actor, is_synthetic=app.is_synthetic))
+        after = _state(application_id, subfund, net, paid + units)
+        audit.append(conn, actor=actor, action=kind, entity="fund_disbursement",
+                     entity_key=f"{application_id}/{subfund}", before=_state(application_id, subfund, net, paid),
+                     after={**after, "amount": money, "paid_on": paid_on.isoformat(), "reference": ref})
+    return after
+
+
+def disburse(engine: Engine, application_id: str, subfund: str, amount: object, paid_on: date, reference: str,
+             actor: str) -> dict[str, Any]:
+    """Record a payment (拨付) on a commitment: net disbursed may not exceed net committed."""
+    return _disbursement(engine, "payment", application_id, subfund, amount, paid_on, reference, actor)
+
+
+def reverse(engine: Engine, application_id: str, subfund: str, amount: object, paid_on: date, reference: str,
+            actor: str) -> dict[str, Any]:
+    """Record the reversal (冲回) of a payment: net disbursed may not fall below 0."""
+    return _disbursement(engine, "reversal", application_id, subfund, amount, paid_on, reference, actor)
+
+
+def application_ledger(engine: Engine, application_id: str) -> dict[str, Any]:
+    """Every ledger entry of an application in the order recorded, each with the running balances of its
+    sub-fund (net committed, net disbursed, undisbursed), and the final balances per sub-fund."""
+    c, d = FundCommitment, FundDisbursement
+    with engine.connect() as conn:
+        app = conn.execute(select(FundApplication.__table__).where(FundApplication.id == application_id)).first()
+        if app is None:
+            raise NotFound(f"no fund application {application_id!r}")
+        commits = conn.execute(select(c.__table__).where(c.application_id == application_id)).all()
+        payments = conn.execute(select(d.__table__).where(d.application_id == application_id)).all()
+    raw = [("commitment", r.recorded_at, r.id, r) for r in commits] + [("disbursement", r.recorded_at, r.id, r)
+                                                                       for r in payments]
+    balance: dict[str, list[int]] = {}
+    entries = []
+    for table, _, _, r in sorted(raw, key=lambda e: (e[1], e[0] == "disbursement", e[2])):
+        units = to_units(r.amount)
+        sign = 1 if r.kind in ("commit", "payment") else -1
+        b = balance.setdefault(r.subfund, [0, 0])
+        b[0 if table == "commitment" else 1] += sign * units
+        entries.append({"table": table, "id": r.id, "kind": r.kind, "subfund": r.subfund, "amount": r.amount,
+                        "signed": from_units(sign * units), "recorded_at": r.recorded_at, "recorded_by": r.recorded_by,
+                        "paid_on": getattr(r, "paid_on", None), "reference": getattr(r, "reference", None),
+                        "reason": getattr(r, "reason", None), "net_committed": from_units(b[0]),
+                        "net_disbursed": from_units(b[1]), "undisbursed": from_units(b[0] - b[1])})
+    balances = [_state(application_id, s, *balance[s]) for s in SUBFUNDS if s in balance]
+    return {"application_id": application_id, "round_id": app.round_id, "zone_id": app.zone_id, "title": app.title,
+            "asked": app.amount, "entries": entries, "balances": balances,
+            "net_committed": sum((b["net_committed"] for b in balances), Decimal(0)),
+            "net_disbursed": sum((b["net_disbursed"] for b in balances), Decimal(0)),
+            "undisbursed": sum((b["undisbursed"] for b in balances), Decimal(0))}
+
+
+def report(engine: Engine, *, round_id: str | None = None, by: str = "zone") -> dict[str, Any]:
+    """The fund report (基金报表) by zone, sub-fund, cooperation type of the linked agreement, or round:
+    ``rows`` of ``key, label_zh, label_en, applications, asked, committed, disbursed, undisbursed`` (exact
+    Decimal 万元; committed and disbursed net of releases and reversals) and ``totals``. By sub-fund, the
+    amount asked is not split (an application may draw on several sub-funds): ``asked`` is None and
+    ``budget`` says what the sub-fund held; ``applications`` counts those with entries in it."""
+    if by not in REPORT_BY:
+        raise InvalidArgument("by", f"choose one of {', '.join(REPORT_BY)}, got {by!r}")
+    a, c, d = FundApplication, FundCommitment, FundDisbursement
+    joined, kind = _typed_applications()
+    with engine.connect() as conn:
+        if round_id is not None:
+            _round_row(conn, round_id)
+        scope = true() if round_id is None else a.round_id == round_id
+        apps = {r.id: r for r in conn.execute(select(a.id, a.round_id, a.zone_id, a.amount, kind)
+                                              .select_from(joined).where(scope))}
+        in_scope = select(a.id).where(scope)
+        balances = _balances(conn, c.application_id.in_(in_scope), d.application_id.in_(in_scope),
+                             "application_id", "subfund")
+        names = {"zone": dict(conn.execute(select(models.Zone.id, models.Zone.name)).all()),
+                 "round": dict(conn.execute(select(FundRound.id, FundRound.name)).all())}
+        budgets: dict[str, int] = {}
+        for code, units in conn.execute(select(FundBudget.subfund, type_coerce(FundBudget.budget, BigInteger))
+                                        .where(true() if round_id is None else FundBudget.round_id == round_id)):
+            budgets[code] = budgets.get(code, 0) + int(units)
+    groups: dict[Any, dict[str, Any]] = {}
+
+    def group(key: Any) -> dict[str, Any]:
+        return groups.setdefault(key, {"apps": set(), "asked": 0, "committed": 0, "disbursed": 0})
+
+    key_of = {"zone": lambda r: r.zone_id, "round": lambda r: r.round_id, "cooperation_type": lambda r: r.cooperation_type}
+    if by != "subfund":
+        for r in apps.values():
+            g = group(key_of[by](r))
+            g["apps"].add(r.id)
+            g["asked"] += to_units(r.amount)
+    for (app_id, subfund), (net, paid) in balances.items():
+        g = group(subfund if by == "subfund" else key_of[by](apps[app_id]))
+        g["apps"].add(app_id)
+        g["committed"] += net
+        g["disbursed"] += paid
+    order = SUBFUNDS if by == "subfund" else sorted(groups, key=lambda k: (k is None, k or ""))
+    rows = [_report_row(by, k, groups.get(k), names, budgets) for k in order
+            if k in groups or (by == "subfund" and k in budgets)]
+    totals = {"applications": len(apps), "asked": from_units(sum(to_units(r.amount) for r in apps.values())),
+              "committed": from_units(sum(n for n, _ in balances.values())),
+              "disbursed": from_units(sum(p for _, p in balances.values()))}
+    totals["undisbursed"] = totals["committed"] - totals["disbursed"]
+    return {"by": by, "round_id": round_id, "rows": rows, "totals": totals}
+
+
+def _report_row(by: str, key: Any, g: dict[str, Any] | None, names: dict[str, dict[str, str]],
+                budgets: dict[str, int]) -> dict[str, Any]:
+    g = g or {"apps": set(), "asked": 0, "committed": 0, "disbursed": 0}
+    if by == "subfund":
+        label = SUBFUND_NAMES[key]
+    elif by == "cooperation_type":
+        label = TYPE_NAMES[key]
+    else:
+        label = (names[by].get(key, key),) * 2
+    row = {"key": key, "label_zh": label[0], "label_en": label[1], "applications": len(g["apps"]),
+           "asked": None if by == "subfund" else from_units(g["asked"]), "committed": from_units(g["committed"]),
+           "disbursed": from_units(g["disbursed"]), "undisbursed": from_units(g["committed"] - g["disbursed"])}
+    if by == "subfund":
+        row["budget"] = from_units(budgets.get(key, 0))
+    return row
