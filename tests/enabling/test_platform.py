@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from parknet.enabling.platform import catalogue, order, statement
+from parknet.enabling.platform import catalogue, line_amount, order, statement
 from parknet.errors import InvalidArgument
 
 ITEMS = catalogue([
@@ -43,3 +43,17 @@ def test_bad_catalogue_and_orders_are_refused() -> None:
         order(ITEMS, "O", "xiangyang", "OP-1", -1, date(2021, 1, 1))
     with pytest.raises(InvalidArgument, match="end"):
         statement(ITEMS, [], "wuhan-donghu", date(2021, 3, 1), date(2021, 1, 1))
+
+
+def test_an_order_keeps_the_price_it_was_placed_at() -> None:
+    placed = order(ITEMS, "O1", "xiangyang", "IN-1", 2, date(2021, 1, 10))
+    assert placed.unit_price == Decimal("0.35")
+    dearer = catalogue([("IN-1", "wuhan-donghu", "检验检测服务", "innovation", "次", "0.50")])
+    (s,) = statement(dearer, [placed], "wuhan-donghu", date(2021, 1, 1), date(2021, 12, 31))
+    assert (s.lines[0].price, s.total) == (Decimal("0.35"), Decimal("0.70"))
+
+
+def test_line_amounts_round_half_even_to_one_yuan() -> None:
+    assert line_amount(Decimal(3), Decimal("1.3333")) == Decimal("3.9999")
+    assert line_amount(Decimal("0.5"), Decimal("1.3333")) == Decimal("0.6666")  # 0.66665 → even
+    assert line_amount(Decimal("0.5"), Decimal("1.3331")) == Decimal("0.6666")  # 0.66655 → even (up)

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from parknet.enabling.services import TicketStatus, advance, is_overdue, open_ticket, statistics
+from parknet.enabling.services import (TicketStatus, advance, check_closing, is_overdue, next_status, open_ticket,
+                                       statistics)
 from parknet.errors import Conflict, InvalidArgument
 
 
@@ -70,3 +71,15 @@ def test_statistics_count_deliveries_to_other_zones() -> None:
     assert (s.provider_zone, s.delivered, s.delivered_to_other_zones, s.on_time, s.mean_rating) == (
         "wuhan-donghu", 3, 2, 2, 3.0)
     assert statistics(tickets, 2020) == []
+
+
+def test_next_status_and_the_closing_check() -> None:
+    assert [next_status(s) for s in TicketStatus] == [TicketStatus.ASSIGNED, TicketStatus.IN_SERVICE,
+                                                      TicketStatus.DELIVERED, TicketStatus.CLOSED, None]
+    check_closing("partly_resolved", 1)
+    with pytest.raises(InvalidArgument, match="outcome: .*got 'fixed'"):
+        check_closing("fixed", 3)
+    with pytest.raises(InvalidArgument, match="rating"):
+        check_closing("resolved", None)
+    with pytest.raises(InvalidArgument, match="got 0"):
+        check_closing("resolved", 0)

@@ -8,13 +8,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from enum import StrEnum
 
 from parknet.errors import InvalidArgument
 from parknet.store.types import to_decimal
 
-__all__ = ["Category", "CatalogueItem", "Order", "StatementLine", "Statement", "catalogue", "order", "statement"]
+__all__ = ["Category", "CatalogueItem", "Order", "StatementLine", "Statement", "catalogue", "order", "statement",
+           "line_amount"]
 
 _CENT = Decimal("0.0001")
 
@@ -41,13 +42,15 @@ class CatalogueItem:
 
 @dataclass(frozen=True)
 class Order:
-    """A partner zone's order of ``quantity`` units of a catalogue item on a date."""
+    """A partner zone's order of ``quantity`` units of a catalogue item on a date, at ``unit_price`` — the
+    catalogue price when ordered (a later price change never rewrites an order; ``None``: the current price)."""
 
     order_id: str
     buyer_zone: str
     code: str
     quantity: Decimal
     ordered_on: date
+    unit_price: Decimal | None = None
 
 
 def catalogue(items: Iterable[tuple[str, str, str, str, str, object]]) -> dict[str, CatalogueItem]:
@@ -73,7 +76,8 @@ def catalogue(items: Iterable[tuple[str, str, str, str, str, object]]) -> dict[s
 
 def order(items: dict[str, CatalogueItem], order_id: str, buyer_zone: str, code: str, quantity: object,
           ordered_on: date) -> Order:
-    """An order; refuses unknown services, a zone buying from itself and non-positive quantities."""
+    """An order at today's catalogue price (its snapshot); refuses unknown services, a zone buying from
+    itself and non-positive quantities."""
     item = items.get(code)
     if item is None:
         raise InvalidArgument("code", f"no service {code!r} in the catalogue")
@@ -85,7 +89,7 @@ def order(items: dict[str, CatalogueItem], order_id: str, buyer_zone: str, code:
         raise InvalidArgument("quantity", str(exc)) from None
     if amount <= 0:
         raise InvalidArgument("quantity", f"must be positive, got {amount}")
-    return Order(order_id, buyer_zone, code, amount, ordered_on)
+    return Order(order_id, buyer_zone, code, amount, ordered_on, item.price)
 
 
 @dataclass(frozen=True)
@@ -114,9 +118,16 @@ class Statement:
         return sum((line.amount for line in self.lines), Decimal(0))
 
 
+def line_amount(quantity: Decimal, price: Decimal) -> Decimal:
+    """What an order line costs: quantity × unit price, rounded half-even to 1 yuan (0.0001 万元)."""
+    return (quantity * price).quantize(_CENT, rounding=ROUND_HALF_EVEN)
+
+
 def statement(items: dict[str, CatalogueItem], orders: Sequence[Order], provider_zone: str, start: date,
               end: date) -> list[Statement]:
-    """One statement per buyer of ``provider_zone``'s services ordered between ``start`` and ``end``."""
+    """One statement per buyer of ``provider_zone``'s services ordered between ``start`` and ``end``
+    (both included), each line priced at its order's unit price (the catalogue price for an order without
+    one)."""
     if end < start:
         raise InvalidArgument("end", f"{end} is before {start}")
     by_buyer: dict[str, list[StatementLine]] = {}
@@ -124,7 +135,7 @@ def statement(items: dict[str, CatalogueItem], orders: Sequence[Order], provider
         item = items[o.code]
         if item.provider_zone != provider_zone or not start <= o.ordered_on <= end:
             continue
-        amount = (o.quantity * item.price).quantize(_CENT, rounding="ROUND_HALF_EVEN")
-        by_buyer.setdefault(o.buyer_zone, []).append(
-            StatementLine(o.order_id, o.ordered_on, o.code, item.name, o.quantity, item.price, amount))
+        price = item.price if o.unit_price is None else o.unit_price
+        by_buyer.setdefault(o.buyer_zone, []).append(StatementLine(
+            o.order_id, o.ordered_on, o.code, item.name, o.quantity, price, line_amount(o.quantity, price)))
     return [Statement(provider_zone, buyer, start, end, tuple(lines)) for buyer, lines in sorted(by_buyer.items())]

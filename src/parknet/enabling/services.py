@@ -17,8 +17,8 @@ from enum import StrEnum
 
 from parknet.errors import Conflict, InvalidArgument
 
-__all__ = ["ServiceKind", "TicketStatus", "Ticket", "open_ticket", "advance", "is_overdue", "statistics",
-           "OUTCOMES"]
+__all__ = ["ServiceKind", "TicketStatus", "Ticket", "TicketStatistics", "open_ticket", "advance", "next_status",
+           "check_closing", "is_overdue", "statistics", "OUTCOMES"]
 
 
 class ServiceKind(StrEnum):
@@ -82,6 +82,22 @@ def open_ticket(ticket_id: str, kind: str, requester_zone: str, title: str, open
                   demand_id=demand_id, match_id=match_id)
 
 
+def next_status(status: str) -> TicketStatus | None:
+    """The one step that may follow ``status`` (``None`` once closed)."""
+    here = _ORDER.index(TicketStatus(status))
+    return _ORDER[here + 1] if here + 1 < len(_ORDER) else None
+
+
+def check_closing(outcome: str | None, rating: int | None) -> None:
+    """A ticket closes with an outcome (办结结果, one of :data:`OUTCOMES`) and the requester's rating 1–5."""
+    if outcome not in OUTCOMES:
+        raise InvalidArgument("outcome", f"a ticket closes with an outcome: {', '.join(OUTCOMES)}"
+                                         + (f", got {outcome!r}" if outcome else ""))
+    if rating is None or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise InvalidArgument("rating", "a rating from 1 to 5 (the requester's satisfaction)"
+                                        + (f", got {rating!r}" if rating is not None else ""))
+
+
 def advance(ticket: Ticket, to: str, on: date, *, assignee: str | None = None, outcome: str | None = None,
             rating: int | None = None) -> Ticket:
     """Move ``ticket`` one step forward to ``to`` on date ``on`` (never backwards, never skipping a step)."""
@@ -104,10 +120,7 @@ def advance(ticket: Ticket, to: str, on: date, *, assignee: str | None = None, o
     if target is TicketStatus.DELIVERED:
         return replace(ticket, status=target, delivered_on=on)
     if target is TicketStatus.CLOSED:
-        if outcome not in OUTCOMES:
-            raise InvalidArgument("outcome", f"a ticket closes with an outcome: {', '.join(OUTCOMES)}")
-        if rating is None or not 1 <= rating <= 5:
-            raise InvalidArgument("rating", "a rating from 1 to 5 (the requester's satisfaction)")
+        check_closing(outcome, rating)
         return replace(ticket, status=target, closed_on=on, outcome=outcome, rating=rating)
     return replace(ticket, status=target)
 
