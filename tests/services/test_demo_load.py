@@ -28,6 +28,20 @@ from parknet.store.cooperation import (
     ProjectValue,
 )
 from parknet.store.importers import import_file
+from parknet.store.enabling import (
+    Demand,
+    Expert,
+    FundApplication,
+    FundCommitment,
+    FundDisbursement,
+    FundRound,
+    PlatformOrder,
+    PlatformService,
+    ScienceProject,
+    ServiceTicket,
+    Technology,
+    TicketEvent,
+)
 from parknet.store.ledger import LedgerReopening, closed_years
 from parknet.store.sharing import CoalitionValue, Entity, Holding
 
@@ -198,3 +212,86 @@ def test_reload_keeps_values_edited_after_the_demo(demo_engine: Engine) -> None:
         value = conn.execute(select(v.value).where(v.zone_id == "wuhan-donghu", v.year == 2019,
                                                    v.indicator_code == "gdp")).scalar()
     assert value == Decimal("123.5")
+
+
+_ENABLING = (FundRound, FundApplication, FundCommitment, FundDisbursement, Technology, Expert, ScienceProject,
+             Demand, ServiceTicket, TicketEvent, PlatformService, PlatformOrder)
+
+
+def _enabling_counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {m.__tablename__: conn.execute(select(func.count()).select_from(m)).scalar_one() for m in _ENABLING}
+
+
+def test_the_demo_fills_the_enabling_tables(demo_engine: Engine) -> None:
+    from parknet.services.network import leading_zones
+
+    counts = _enabling_counts(demo_engine)
+    assert counts["technologies"] >= 2_000 and counts["experts"] >= 500 and counts["science_projects"] >= 500
+    assert counts["demands"] >= 200 and counts["fund_rounds"] == 2 and counts["fund_commitments"] > 0
+    assert counts["ticket_events"] > counts["service_tickets"] == 300
+    with demo_engine.connect() as conn:
+        batch = conn.execute(select(models.ImportBatch.id)).scalar_one()
+        for model in (FundRound, FundApplication, Technology, Expert, ScienceProject, Demand, PlatformService,
+                      PlatformOrder):
+            assert set(conn.execute(select(model.batch_id).distinct()).scalars()) == {batch}, model
+        providers = set(conn.execute(select(ServiceTicket.provider_zone).distinct()).scalars())
+        statuses = dict(conn.execute(select(FundRound.id, FundRound.status)).all())
+    leaders = {z for network in leading_zones(demo_engine).values() for z in network["leaders"]}
+    assert providers <= leaders  # the services' leaders: a requester is lagging in their sense too
+    assert sorted(statuses.values()) == ["committed", "open"]
+    from parknet.services import fund
+
+    committed = next(r for r, status in statuses.items() if status == "committed")
+    assert fund.allocate_round(demo_engine, committed)["commitments_match"]  # a fresh solve, same hash
+
+
+def test_reload_replaces_the_enabling_demo_and_keeps_what_others_name(demo_engine: Engine) -> None:
+    from datetime import UTC, datetime
+
+    with demo_engine.begin() as conn:
+        demand, zone = conn.execute(select(Demand.id, Demand.zone_id).order_by(Demand.id).limit(1)).one()
+        content = [c for c in Demand.__table__.columns if c.name != "batch_id"]
+        before = conn.execute(select(*content).where(Demand.id == demand)).one()
+        expert = conn.execute(select(Expert.id).order_by(Expert.id.desc()).limit(1)).scalar_one()
+        service = conn.execute(select(PlatformService.code, PlatformService.provider_zone, PlatformService.price)
+                               .order_by(PlatformService.code).limit(1)).one()
+        moved = conn.execute(select(ServiceTicket.id).where(  # names no demand or record of its own
+            ServiceTicket.status == "open", ServiceTicket.demand_id.is_(None), ServiceTicket.match_ref.is_(None))
+            .order_by(ServiceTicket.id).limit(1)).scalar_one()
+        provider = conn.execute(select(ServiceTicket.provider_zone).where(ServiceTicket.requester_zone == zone)
+                                .limit(1)).scalar()
+        now = datetime.now(UTC)
+        # a user's ticket that names a demo demand and a demo expert, with its first step
+        conn.execute(ServiceTicket.__table__.insert().values(
+            id="TST-0001", kind="talent", requester_zone=zone, provider_zone=provider, title="我的人才对接",
+            opened_on=date(2025, 1, 2), due_on=date(2025, 2, 2), status="open", demand_id=demand,
+            match_ref=f"expert:{expert}", created_by="tester", is_synthetic=False))
+        conn.execute(TicketEvent.__table__.insert().values(ticket_id="TST-0001", status="open", on=date(2025, 1, 2),
+                                                           actor="tester", recorded_at=now, is_synthetic=False))
+        # a user's step on a demo ticket, and a user's order of a demo service
+        conn.execute(TicketEvent.__table__.insert().values(ticket_id=moved, status="assigned", on=date(2025, 1, 3),
+                                                           actor="tester", recorded_at=now, is_synthetic=False))
+        conn.execute(PlatformOrder.__table__.insert().values(
+            id="TST-OD-1", buyer_zone=zone if zone != service.provider_zone else "xiaogan", code=service.code,
+            quantity=Decimal(1), unit_price=service.price, ordered_on=date(2025, 1, 5), is_synthetic=False))
+    first = _enabling_counts(demo_engine)
+    result = load_demo(demo_engine, seed=12, **SMALL)  # another seed: other demo rows, same ids
+    assert {k: result.kept.get(k) for k in ("demands", "experts", "platform_services", "service_tickets")} == \
+        {"demands": 1, "experts": 1, "platform_services": 1, "service_tickets": 1}
+    with demo_engine.connect() as conn:
+        assert conn.execute(select(*content).where(Demand.id == demand)).one() == before
+        assert conn.execute(select(ServiceTicket.demand_id).where(ServiceTicket.id == "TST-0001")).scalar() == demand
+        assert conn.execute(select(func.count()).select_from(TicketEvent).where(TicketEvent.ticket_id == moved)
+                            ).scalar_one() == 2  # the demo's step and the user's
+        assert conn.execute(select(Expert.id).where(Expert.id == expert)).scalar() == expert
+        batch = result.batch_id
+        assert conn.execute(select(Demand.batch_id).where(Demand.id == demand)).scalar() == batch  # reconsidered
+        others = conn.execute(select(Demand.id, Demand.title).where(Demand.id != demand)).all()
+    counts = _enabling_counts(demo_engine)
+    assert counts["service_tickets"] == first["service_tickets"]  # 300 demo (one kept) + the user's
+    assert counts["platform_orders"] >= 301 and counts["demands"] == first["demands"]
+    assert len(others) == first["demands"] - 1
+    # the same seed again: the same content, the user's rows untouched
+    again = load_demo(demo_engine, seed=12, **SMALL)
+    assert _enabling_counts(demo_engine) == counts and again.kept == result.kept

@@ -1,9 +1,11 @@
 """``parknet load-demo``: the reference data plus the synthetic demo data set, in one transaction.
 
 The demo is the zone data of :func:`parknet.data.demo.generate`, the cooperation data of
-:func:`parknet.data.demo_cooperation.generate_cooperation` (frameworks, agreements, co-built projects) and
+:func:`parknet.data.demo_cooperation.generate_cooperation` (frameworks, agreements, co-built projects),
 the fair-sharing data of :func:`parknet.data.demo_sharing.generate_sharing` (entities, holdings, coalition
-values).
+values) and the enabling data of :func:`parknet.data.demo_enabling.generate_enabling` (fund rounds with
+their budgets, applications, commitments and payments; the three sci-tech libraries; demands; service
+tickets with their history; the leading zones' catalogues and orders).
 
 A previous demo load is replaced (its zone data is found by its import batch of kind ``demo``, its
 cooperation data as the synthetic agreements and the frameworks written by ``demo``; a demo agreement goes
@@ -14,8 +16,12 @@ a demo one, or a holding imported over a demo one), that row is kept, the demo r
 load reports how many were kept. Rows that others' rows name are kept too: a demo agreement to which
 someone added a project of their own, or whose project others' entities or coalition values name; a demo
 framework such an agreement was made under; a demo entity that others' holdings name; a synthetic zone
-that others' rows (entities included) name. A reload changes the inputs of every closed ledger year, so
-each closed year is first reopened, with the reason and an audit entry.
+that others' rows (entities included) name. The enabling data is found by its batch, and the ledger
+rows without one (commitments, payments, tickets and their steps) as the synthetic rows the demo wrote; kept
+are a demo fund round (as a whole) in which others applied, committed or paid, a demo ticket someone moved
+on, the demo demands and library records that remaining tickets name, a demo service others ordered, and
+the demo agreements and projects that others' fund applications name. A reload changes the inputs of
+every closed ledger year, so each closed year is first reopened, with the reason and an audit entry.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 import polars as pl
 from sqlalchemy import (
@@ -41,6 +48,7 @@ from sqlalchemy import (
 
 from parknet.data.demo import DEMO_LABEL, DemoData, generate
 from parknet.data.demo_cooperation import DEMO_ACTOR, CooperationDemo, generate_cooperation
+from parknet.data.demo_enabling import EnablingDemo, generate_enabling
 from parknet.data.demo_sharing import SharingDemo, generate_sharing
 from parknet.services.ledger import latest_version
 from parknet.services.reference import init_database
@@ -54,6 +62,22 @@ from parknet.store.cooperation import (
     ProjectPartner,
     ProjectValue,
 )
+from parknet.store.enabling import (
+    Demand,
+    Expert,
+    FundApplication,
+    FundBudget,
+    FundCommitment,
+    FundDisbursement,
+    FundRound,
+    PlatformOrder,
+    PlatformService,
+    ScienceProject,
+    ServiceTicket,
+    Technology,
+    TicketEvent,
+)
+from parknet.store.enabling_checks import _identity
 from parknet.store.ledger import LedgerReopening, closed_years
 from parknet.store.sharing import CoalitionValue, Entity, Holding
 from parknet.store.types import SCALE
@@ -63,6 +87,14 @@ __all__ = ["DemoLoad", "load_demo", "DEMO_KIND", "STEPS", "REOPEN_REASON"]
 DEMO_KIND = "demo"
 #: why a reload reopens the closed ledger years (it rewrites their inputs)
 REOPEN_REASON = "演示数据重新加载 / demo data reloaded"
+#: the enabling tables' columns that name a zone (a synthetic zone they name is kept)
+_ENABLING_ZONE_COLUMNS = (FundApplication.zone_id, Technology.zone_id, Expert.zone_id, ScienceProject.zone_id,
+                          Demand.zone_id, ServiceTicket.requester_zone, ServiceTicket.provider_zone,
+                          PlatformService.provider_zone, PlatformOrder.buyer_zone)
+#: library → (model, the enabling demo's frame, identity columns: title or name, institution)
+_LIBRARY_TABLES = {"technology": (Technology, "technologies", "title", "owner_institution"),
+                   "expert": (Expert, "experts", "name", "institution"),
+                   "project": (ScienceProject, "science_projects", "title", "institution")}
 
 
 @dataclass(frozen=True)
@@ -94,6 +126,73 @@ def _reopen_closed_years(conn: Connection) -> tuple[int, ...]:
     return years
 
 
+def _keep(conn: Connection, model: type[models.Base], batches: list[int], named: set[str]) -> list[str]:
+    """Delete ``model``'s demo rows (its batch) except those in ``named``: these stay without a batch until
+    the new load stamps them (their keys are returned)."""
+    table = model.__table__
+    key = next(iter(table.primary_key.columns))
+    demo = set(conn.execute(select(key).where(table.c.batch_id.in_(batches))).scalars())
+    kept = sorted(demo & named)
+    conn.execute(delete(table).where(table.c.batch_id.in_(batches), key.not_in(kept)))
+    conn.execute(update(table).where(table.c.batch_id.in_(batches)).values(batch_id=None))
+    return kept
+
+
+def _remove_fund(conn: Connection, batches: list[int]) -> dict[str, list[Any]]:
+    """Delete the demo's fund rounds as a whole (payments, commitments, applications, budgets), except the
+    rounds in which others applied, committed or paid: these stay whole (their keys are returned)."""
+    r, b, a = FundRound.__table__, FundBudget.__table__, FundApplication.__table__
+    c, d = FundCommitment.__table__, FundDisbursement.__table__
+    rounds = select(r.c.id).where(r.c.batch_id.in_(batches))
+    ours_c = (c.c.is_synthetic.is_(True)) & (c.c.recorded_by == DEMO_ACTOR)
+    ours_d = (d.c.is_synthetic.is_(True)) & (d.c.recorded_by == DEMO_ACTOR)
+    named = set(conn.execute(select(a.c.round_id).where(
+        a.c.round_id.in_(rounds), or_(a.c.batch_id.is_(None), a.c.batch_id.not_in(batches)))).scalars())
+    named |= set(conn.execute(select(c.c.round_id).where(c.c.round_id.in_(rounds), ~ours_c)).scalars())
+    named |= set(conn.execute(select(a.c.round_id).join(d, d.c.application_id == a.c.id).where(
+        a.c.round_id.in_(rounds), ~ours_d)).scalars())
+    gone = [x for x in conn.execute(rounds).scalars() if x not in named]
+    applications = select(a.c.id).where(a.c.round_id.in_(gone))
+    conn.execute(delete(d).where(d.c.application_id.in_(applications)))
+    conn.execute(delete(c).where(c.c.round_id.in_(gone)))
+    conn.execute(delete(a).where(a.c.round_id.in_(gone)))
+    conn.execute(delete(b).where(b.c.round_id.in_(gone)))
+    conn.execute(delete(r).where(r.c.id.in_(gone)))
+    kept: dict[str, list[Any]] = {"fund_rounds": sorted(named)}
+    for name, table, key in (("fund_budgets", b, (b.c.round_id, b.c.subfund)), ("fund_applications", a, (a.c.id,))):
+        mine = table.c.round_id.in_(named) & table.c.batch_id.in_(batches)
+        kept[name] = [tuple(k) for k in conn.execute(select(*key).where(mine))]
+        conn.execute(update(table).where(mine).values(batch_id=None))
+    conn.execute(update(r).where(r.c.id.in_(named)).values(batch_id=None))
+    return kept
+
+
+def _remove_enabling(conn: Connection, batches: list[int]) -> dict[str, list[Any]]:
+    """Delete the demo's enabling rows (tickets and their steps, demands, libraries, orders, services, fund
+    rounds), keeping those that others' rows name; returns per table the keys of the demo rows kept."""
+    t, ev = ServiceTicket.__table__, TicketEvent.__table__
+    ours = t.c.is_synthetic.is_(True) & (t.c.created_by == DEMO_ACTOR)
+    moved_on = set(conn.execute(select(ev.c.ticket_id).join(t, t.c.id == ev.c.ticket_id).where(
+        ours, ev.c.is_synthetic.is_(False))).scalars())  # someone took a step: the ticket stays, history and all
+    gone = select(t.c.id).where(ours, t.c.id.not_in(moved_on))
+    conn.execute(delete(ev).where(ev.c.ticket_id.in_(gone)))
+    conn.execute(delete(t).where(t.c.id.in_(gone)))
+    kept: dict[str, list[Any]] = {"service_tickets": sorted(moved_on)}
+    named: dict[str, set[str]] = {"demand": set(), "technology": set(), "expert": set(), "project": set()}
+    for demand, match, assignee in conn.execute(select(t.c.demand_id, t.c.match_ref, t.c.assignee)):
+        named["demand"].add(demand)
+        library, _, record = (match or "").partition(":")
+        named.get(library, set()).add(record)
+        named["expert"].add(assignee)  # an expert's id, or a person's name that no expert has
+    kept["demands"] = _keep(conn, Demand, batches, named["demand"])
+    for library, (model, name, _, _) in _LIBRARY_TABLES.items():
+        kept[name] = _keep(conn, model, batches, named[library])
+    o = PlatformOrder.__table__
+    conn.execute(delete(o).where(o.c.batch_id.in_(batches)))
+    kept["platform_services"] = _keep(conn, PlatformService, batches, set(conn.execute(select(o.c.code)).scalars()))
+    return kept | _remove_fund(conn, batches)
+
+
 def _remove_sharing(conn: Connection, batches: list[int]) -> list[str]:
     """Delete the demo's holdings and coalition values, then its entities except those that others'
     holdings name: these stay, without a batch until the new load stamps them (their ids are returned)."""
@@ -111,10 +210,13 @@ def _remove_sharing(conn: Connection, batches: list[int]) -> list[str]:
 def _remove_cooperation(conn: Connection) -> None:
     """Delete the demo's agreements (children first) and the demo frameworks no remaining agreement names."""
     a, p = Agreement.__table__, CoBuiltProject.__table__
+    f = FundApplication.__table__  # the demo's applications are gone by now: these are others' (or kept)
     named = select(Entity.project_id).where(Entity.project_id.is_not(None)).union(
-        select(CoalitionValue.project_id))  # others' fair-sharing rows (the demo's are gone by now)
+        select(CoalitionValue.project_id),  # others' fair-sharing rows (the demo's are gone by now)
+        select(f.c.project_id).where(f.c.project_id.is_not(None)))
     adopted = select(p.c.agreement_id).where(or_(p.c.is_synthetic.is_(False),  # someone's own project
-                                                 p.c.id.in_(named)))
+                                                 p.c.id.in_(named))).union(
+        select(f.c.agreement_id).where(f.c.agreement_id.is_not(None)))
     agreements = list(conn.execute(select(a.c.id).where(
         a.c.is_synthetic.is_(True), a.c.created_by == DEMO_ACTOR, a.c.id.not_in(adopted))).scalars())
     projects = list(conn.execute(select(p.c.id).where(p.c.agreement_id.in_(agreements))).scalars())
@@ -142,19 +244,22 @@ def _synthetic_zones_named_by_others(conn: Connection, batches: list[int]) -> li
     for column in (AgreementParty.zone_id, ProjectPartner.zone_id, Entity.zone_id,
                    models.ZoneIndicatorValue.zone_id, models.ZoneIndustryOutput.zone_id,
                    models.Enterprise.zone_id, models.Enterprise.incubated_in, models.EnterpriseValue.zone_id,
-                   models.Relocation.from_zone, models.Relocation.to_zone):
+                   models.Relocation.from_zone, models.Relocation.to_zone, *_ENABLING_ZONE_COLUMNS):
         named |= set(conn.execute(select(column).where(column.in_(candidates)).distinct()).scalars())
     return sorted(named)
 
 
-def _remove_previous(conn: Connection) -> list[str]:
-    """Delete the previous demo (fair-sharing rows first: they name its projects, zones and batch); returns
-    the ids of the demo entities kept because others' holdings name them."""
+def _remove_previous(conn: Connection) -> tuple[list[str], dict[str, list[str]]]:
+    """Delete the previous demo (enabling rows first: they name its agreements, projects, zones and batch;
+    then the fair-sharing rows: they name its projects, zones and batch); returns the ids of the demo
+    entities kept because others' holdings name them, and per enabling table the ids of the demo rows kept
+    because others' rows name them."""
     batches = _demo_batches(conn)
+    kept_enabling = _remove_enabling(conn, batches)
     kept_entities = _remove_sharing(conn, batches)
     _remove_cooperation(conn)
     if not batches:
-        return kept_entities
+        return kept_entities, kept_enabling
     for model in (models.Relocation, models.EnterpriseValue, models.Enterprise, models.ZoneIndustryOutput,
                   models.ZoneIndicatorValue):
         conn.execute(delete(model).where(model.batch_id.in_(batches)))
@@ -165,14 +270,18 @@ def _remove_previous(conn: Connection) -> list[str]:
                                                                                          batch_id=None))
     conn.execute(update(z).where(z.batch_id.in_(batches)).values(batch_id=None))  # the synthetic zones kept
     conn.execute(delete(models.ImportBatch).where(models.ImportBatch.id.in_(batches)))
-    return kept_entities
+    return kept_entities, kept_enabling
 
 
-def _fingerprint(data: DemoData, cooperation: CooperationDemo, sharing: SharingDemo) -> str:
+def _fingerprint(data: DemoData, cooperation: CooperationDemo, sharing: SharingDemo,
+                 enabling: EnablingDemo) -> str:
     digest = hashlib.sha256()
     for frame in (data.zones, data.zone_indicators, data.relocations, cooperation.agreements,
                   cooperation.project_partners, cooperation.project_values, sharing.entities,
-                  sharing.holdings, sharing.coalition_values):
+                  sharing.holdings, sharing.coalition_values, enabling.fund_applications,
+                  enabling.fund_commitments, enabling.fund_disbursements, enabling.technologies,
+                  enabling.experts, enabling.science_projects, enabling.demands, enabling.service_tickets,
+                  enabling.platform_services, enabling.platform_orders):
         digest.update(frame.hash_rows().to_numpy().tobytes())
     return digest.hexdigest()
 
@@ -180,7 +289,8 @@ def _fingerprint(data: DemoData, cooperation: CooperationDemo, sharing: SharingD
 #: the steps :func:`load_demo` reports to its ``progress`` callback, in order
 STEPS = ("schema", "generate", "reopen_closed_years", "remove_previous", "zones", "zone_indicator_values",
          "zone_industry_output", "enterprises", "enterprise_values", "relocations", "frameworks",
-         "agreements", "cobuilt_projects", "entities", "holdings", "coalition_values")
+         "agreements", "cobuilt_projects", "entities", "holdings", "coalition_values", "fund_rounds",
+         "fund_ledger", "libraries", "demands", "service_tickets", "platform")
 
 
 def load_demo(engine: Engine, seed: int = 20191231, *, progress: Callable[[str], None] | None = None,
@@ -197,14 +307,15 @@ def load_demo(engine: Engine, seed: int = 20191231, *, progress: Callable[[str],
     data = generate(seed=seed, **generate_kwargs)
     cooperation = generate_cooperation(data.zones, data.zone_indicators, data.industry_output, seed)
     sharing = generate_sharing(cooperation, data.zones, seed)
+    enabling = generate_enabling(data, cooperation, seed)
     with engine.begin() as conn:
         report("reopen_closed_years")
         reopened = _reopen_closed_years(conn)
         report("remove_previous")
-        kept_entities = _remove_previous(conn)
+        kept_entities, kept_enabling = _remove_previous(conn)
         batch_id = int(conn.execute(models.ImportBatch.__table__.insert().values(
             kind=DEMO_KIND, file_name=f"parknet.data.demo.generate(seed={seed})",
-            file_sha256=_fingerprint(data, cooperation, sharing),
+            file_sha256=_fingerprint(data, cooperation, sharing, enabling),
             imported_at=datetime.now(UTC), imported_by=None, rows_read=0, rows_inserted=0, rows_updated=0,
             rows_unchanged=0, note=f"{DEMO_LABEL}: generated by ParkNet, seed {seed}; not real statistics",
         )).inserted_primary_key[0])
@@ -212,6 +323,8 @@ def load_demo(engine: Engine, seed: int = 20191231, *, progress: Callable[[str],
         more_rows, more_kept = _write_cooperation(conn, cooperation, report)
         rows, kept = rows | more_rows, kept | more_kept
         more_rows, more_kept = _write_sharing(conn, sharing, batch_id, kept_entities, report)
+        rows, kept = rows | more_rows, kept | more_kept
+        more_rows, more_kept = _write_enabling(conn, enabling, batch_id, kept_enabling, report)
         rows, kept = rows | more_rows, kept | more_kept
         conn.execute(models.ImportBatch.__table__.update().where(models.ImportBatch.id == batch_id)
                      .values(rows_read=sum(rows.values()) + sum(kept.values()), rows_inserted=sum(rows.values()),
@@ -334,6 +447,92 @@ def _write_sharing(conn: Connection, data: SharingDemo, batch_id: int, kept_enti
     values, kept["coalition_values"] = _not_taken(
         conn, CoalitionValue, data.coalition_values.filter(pl.col("project_id").is_in(projects)))
     rows["coalition_values"] = _insert(conn, CoalitionValue, values.with_columns(stamp))
+    return rows, kept
+
+
+def _restamp(conn: Connection, kept: dict[str, list[Any]], batch_id: int) -> None:
+    """Give the demo rows kept by :func:`_remove_enabling` the new batch, so the next load reconsiders them."""
+    b = FundBudget.__table__
+    for model, name in ((FundRound, "fund_rounds"), (FundApplication, "fund_applications"), (Demand, "demands"),
+                        (Technology, "technologies"), (Expert, "experts"), (ScienceProject, "science_projects"),
+                        (PlatformService, "platform_services")):
+        table = model.__table__
+        key = next(iter(table.primary_key.columns))
+        ids = [k[0] if isinstance(k, tuple) else k for k in kept.get(name, [])]
+        if ids:
+            conn.execute(update(table).where(key.in_(ids)).values(batch_id=batch_id))
+    for round_id, subfund in kept.get("fund_budgets", []):
+        conn.execute(update(b).where(b.c.round_id == round_id, b.c.subfund == subfund).values(batch_id=batch_id))
+
+
+def _not_twins(conn: Connection, model: type[models.Base], frame: pl.DataFrame, title: str, institution: str
+               ) -> tuple[pl.DataFrame, int]:
+    """``frame`` without the library records whose normalised title and institution a stored record of
+    another id has (the import refuses such duplicates too; see :mod:`parknet.store.enabling_checks`)."""
+    table = model.__table__
+    stored = {_identity(t, i): k for k, t, i in conn.execute(select(table.c.id, table.c[title], table.c[institution]))}
+    if not stored:
+        return frame, 0
+    keep = [stored.get(_identity(t, i), k) == k for k, t, i in frame.select("id", title, institution).iter_rows()]
+    remaining = frame.filter(pl.Series(keep, dtype=pl.Boolean))
+    return remaining, frame.height - remaining.height
+
+
+def _existing(conn: Connection, column: Any, frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    """``frame`` with ``name`` set to null where no stored row has that key (a demo agreement or project
+    left out because others hold its id is not named)."""
+    known = list(conn.execute(select(column)).scalars())
+    return frame.with_columns(pl.when(pl.col(name).is_in(known)).then(pl.col(name)).otherwise(None).alias(name))
+
+
+def _write_enabling(conn: Connection, data: EnablingDemo, batch_id: int, kept_rows: dict[str, list[Any]],
+                    report: Callable[[str], None]) -> tuple[dict[str, int], dict[str, int]]:
+    """Write the demo's enabling rows in FK order (rounds, budgets, applications, commitments, payments;
+    libraries; demands; tickets and their steps; services and orders), those with a batch stamped with the
+    demo's, leaving out rows whose key is taken (a round goes with everything in it; a ticket with its
+    steps; orders follow their service) and library records that would duplicate a stored one."""
+    stamp = pl.lit(batch_id).alias("batch_id")
+    rows: dict[str, int] = {}
+    kept: dict[str, int] = {}
+    _restamp(conn, kept_rows, batch_id)
+    report("fund_rounds")
+    rounds, kept["fund_rounds"] = _not_taken(conn, FundRound, data.fund_rounds)
+    rows["fund_rounds"] = _insert(conn, FundRound, rounds.with_columns(stamp))
+    ours = pl.col("round_id").is_in(rounds["id"].implode())
+    rows["fund_budgets"] = _insert(conn, FundBudget, data.fund_budgets.filter(ours).with_columns(stamp))
+    applications, kept["fund_applications"] = _not_taken(conn, FundApplication, data.fund_applications.filter(ours))
+    applications = _existing(conn, Agreement.id, applications, "agreement_id")
+    applications = _existing(conn, CoBuiltProject.id, applications, "project_id")
+    rows["fund_applications"] = _insert(conn, FundApplication, applications.with_columns(stamp))
+    report("fund_ledger")
+    ours = pl.col("application_id").is_in(applications["id"].implode())
+    rows["fund_commitments"] = _insert(conn, FundCommitment, data.fund_commitments.filter(ours))
+    rows["fund_disbursements"] = _insert(conn, FundDisbursement, data.fund_disbursements.filter(ours))
+    report("libraries")
+    for model, name, title, institution in _LIBRARY_TABLES.values():
+        frame, kept[name] = _not_taken(conn, model, getattr(data, name))
+        frame, twins = _not_twins(conn, model, frame, title, institution)
+        kept[name] += twins
+        rows[name] = _insert(conn, model, frame.with_columns(stamp))
+    report("demands")
+    demands, kept["demands"] = _not_taken(conn, Demand, data.demands)
+    rows["demands"] = _insert(conn, Demand, demands.with_columns(stamp))
+    report("service_tickets")
+    tickets, kept["service_tickets"] = _not_taken(conn, ServiceTicket, data.service_tickets)
+    rows["service_tickets"] = _insert(conn, ServiceTicket, tickets)
+    rows["ticket_events"] = _insert(conn, TicketEvent, data.ticket_events.filter(
+        pl.col("ticket_id").is_in(tickets["id"].implode())))
+    report("platform")
+    services, kept["platform_services"] = _not_taken(conn, PlatformService, data.platform_services)
+    rows["platform_services"] = _insert(conn, PlatformService, services.with_columns(stamp))
+    sv = PlatformService.__table__
+    same = {(c, z, p) for c, z, p in data.platform_services.select("code", "provider_zone", "price").iter_rows()}
+    codes = set(services["code"]) | {c for c, z, p in conn.execute(select(sv.c.code, sv.c.provider_zone, sv.c.price)
+                                                                   .where(sv.c.code.in_(kept_rows.get("platform_services", []))))
+                                     if (c, z, p) in same}  # a kept demo service still as generated
+    orders, kept["platform_orders"] = _not_taken(conn, PlatformOrder, data.platform_orders.filter(
+        pl.col("code").is_in(sorted(codes))))
+    rows["platform_orders"] = _insert(conn, PlatformOrder, orders.with_columns(stamp))
     return rows, kept
 
 
