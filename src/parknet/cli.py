@@ -17,8 +17,12 @@ from rich.table import Table
 
 from parknet.commands import agreements as agreement_commands
 from parknet.commands import evaluate as evaluate_command
+from parknet.commands import fund as fund_commands
 from parknet.commands import ledger as ledger_commands
+from parknet.commands import match as match_commands
+from parknet.commands import platform as platform_commands
 from parknet.commands import sharing as sharing_commands
+from parknet.commands import tickets as ticket_commands
 from parknet.commands.common import emit_json as _json
 from parknet.commands.common import engine as _engine
 from parknet.commands.common import err, out
@@ -90,7 +94,7 @@ def serve(host: Annotated[str, typer.Option(envvar="PARKNET_HOST", help="监听�
 
 
 @app.command("import")
-def import_(kind: Annotated[str, typer.Argument(help="zones, indicators, industry-output, enterprises, enterprise-years, relocations")],
+def import_(kind: Annotated[str, typer.Argument(help="zones, indicators, industry-output, enterprises, enterprise-years, relocations, entities, holdings, coalition-values, fund-rounds, fund-budgets, fund-applications, technologies, experts, science-projects, demands, platform-services")],
             file: Annotated[Path, typer.Argument(help=".csv (UTF-8/GBK) or .xlsx")]) -> None:
     """导入数据文件（整文件校验，全部成功才写入）/ import a file: validated whole, written in one transaction."""
     from parknet.store.importers import import_file
@@ -110,7 +114,7 @@ def import_(kind: Annotated[str, typer.Argument(help="zones, indicators, industr
 
 
 @app.command()
-def export(kind: Annotated[str, typer.Argument(help="zones, indicators, industry-output, enterprises, enterprise-years, relocations")],
+def export(kind: Annotated[str, typer.Argument(help="zones, indicators, industry-output, enterprises, enterprise-years, relocations, entities, holdings, coalition-values, fund-rounds, fund-budgets, fund-applications, technologies, experts, science-projects, demands, platform-services")],
            file: Annotated[Path, typer.Argument(help="target .csv or .xlsx")],
            headers: Annotated[str, typer.Option(help="en (default) or zh column headers")] = "en") -> None:
     """导出数据为 CSV 或 XLSX / export a kind of data to CSV or XLSX."""
@@ -124,7 +128,7 @@ def export(kind: Annotated[str, typer.Argument(help="zones, indicators, industry
 
 
 @app.command()
-def template(kind: Annotated[str, typer.Argument(help="zones, indicators, industry-output, enterprises, enterprise-years, relocations")],
+def template(kind: Annotated[str, typer.Argument(help="zones, indicators, industry-output, enterprises, enterprise-years, relocations, entities, holdings, coalition-values, fund-rounds, fund-budgets, fund-applications, technologies, experts, science-projects, demands, platform-services")],
              file: Annotated[Path, typer.Argument(help="target .xlsx (with a 说明 sheet) or .csv")]) -> None:
     """生成导入模板 / write an empty import template."""
     from parknet.store.exporters import write_template
@@ -351,6 +355,11 @@ app.add_typer(agreement_commands.agreements_app, name="agreements")
 app.add_typer(agreement_commands.projects_app, name="projects")
 app.command("evaluate")(evaluate_command.evaluate)
 app.add_typer(sharing_commands.app, name="sharing")
+app.add_typer(ticket_commands.app, name="tickets")
+app.add_typer(platform_commands.app, name="platform")
+app.add_typer(fund_commands.app, name="fund")
+app.command("match")(match_commands.match)
+app.add_typer(match_commands.demands_app, name="demands")
 
 
 def _read_password(password_stdin: bool) -> str:

@@ -18,15 +18,23 @@ from parknet.web.api import audit as audit_api
 from parknet.web.api import auth as auth_api
 from parknet.web.api import diagnosis as diagnosis_api
 from parknet.web.api import evaluation as evaluation_api
+from parknet.web.api import fund as fund_api
 from parknet.web.api import ledger as ledger_api
 from parknet.web.api import network as network_api
 from parknet.web.api import overview as overview_api
+from parknet.web.api import platform as platform_api
+from parknet.web.api import scitech as scitech_api
 from parknet.web.api import sharing as sharing_api
+from parknet.web.api import tickets as tickets_api
 from parknet.web.api import zones as zones_api
 from parknet.web.cache import Cache
+from parknet.web.pages import fund as fund_pages
 from parknet.web.pages import incentive as incentive_pages
+from parknet.web.pages import platform as platform_pages
 from parknet.web.pages import routes as page_routes
+from parknet.web.pages import scitech as scitech_pages
 from parknet.web.pages import sharing as sharing_pages
+from parknet.web.pages import tickets as ticket_pages
 from parknet.web.problems import install_handlers
 from parknet.web.security import CredentialCache, SecurityHeaders
 
@@ -68,6 +76,8 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     for router in (auth_api.router, overview_api.router, zones_api.router, diagnosis_api.router,
                    network_api.router, agreements_api.router, ledger_api.router, evaluation_api.router,
                    sharing_api.router, audit_api.router, page_routes.router, incentive_pages.router,
-                   sharing_pages.router):
+                   sharing_pages.router, fund_api.router, fund_pages.router,
+                   scitech_api.router, scitech_pages.router,
+                   tickets_api.router, ticket_pages.router, platform_api.router, platform_pages.router):
         app.include_router(router)
     return app
