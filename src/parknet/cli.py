@@ -6,7 +6,6 @@ Exit codes: 0 success, 2 invalid input (nothing written), 1 unexpected error.
 from __future__ import annotations
 
 import getpass
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any

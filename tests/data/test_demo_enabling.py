@@ -32,7 +32,7 @@ from parknet.data.demo_enabling import (
 from parknet.enabling.fund import allocate
 from parknet.enabling.services import Ticket, ServiceKind, TicketStatus, is_overdue
 from parknet.store.enabling import Technology
-from parknet.store.enabling_checks import _identity
+from parknet.store.enabling_checks import record_identity
 from parknet.store.importers import import_rows
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -110,7 +110,7 @@ def test_no_duplicate_identities(enabling: EnablingDemo) -> None:
                                      ("science_projects", "title", "institution")):
         frame = getattr(enabling, name)
         assert frame["id"].n_unique() == frame.height, name
-        identities = Counter(_identity(t, i) for t, i in frame.select(title, institution).iter_rows())
+        identities = Counter(record_identity(t, i) for t, i in frame.select(title, institution).iter_rows())
         assert max(identities.values()) == 1, name
         if title == "title":
             assert frame["title"].n_unique() == frame.height, name  # titles alone are unique too

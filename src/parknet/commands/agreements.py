@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parknet.commands.common import emit_json, engine, fail, operator, out, principal
+from parknet.commands.common import AsJson, AsUser, emit_json, engine, fail, operator, out, parse_date, principal
 from parknet.errors import InvalidArgument, ParkNetError
 
 framework_app = typer.Typer(help="指导性意见 / the province's guiding framework (versioned)", no_args_is_help=True)
@@ -20,19 +20,7 @@ agreements_app = typer.Typer(help="合作协议 / cooperation agreements: create
                              no_args_is_help=True)
 projects_app = typer.Typer(help="共建项目 / co-built projects and platforms", no_args_is_help=True)
 
-AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
-AsUser = Annotated[str | None, typer.Option("--as", help="以该用户身份操作 / act as this ParkNet user (default: the "
-                                                         "CLI operator, with the province admin's rights)")]
 STATUS_ZH = {"draft": "草稿", "proposed": "待确认", "active": "生效", "terminated": "终止"}
-
-
-def _date(value: str | None, argument: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(InvalidArgument(argument, f"not a date (YYYY-MM-DD): {value!r}"))
 
 
 def _json_file(path: Path | None, argument: str) -> dict[str, Any]:
@@ -66,7 +54,7 @@ def framework_adopt(province: Annotated[str, typer.Option(help="省份代码或�
     eng = engine()
     try:
         code = resolve_province(eng, province)
-        version = adopt(eng, code, _json_file(file, "FILE"), adopted_on=_date(adopted_on, "--adopted-on") or date.today(),
+        version = adopt(eng, code, _json_file(file, "FILE"), adopted_on=parse_date(adopted_on, "--adopted-on") or date.today(),
                         actor=operator())
     except ParkNetError as exc:
         fail(exc)
@@ -145,8 +133,8 @@ def agreements_create(
 
     eng = engine()
     draft = AgreementDraft(title=title, zones=[z.strip() for z in zones.split(",") if z.strip()],
-                           cooperation_type=cooperation_type, form=form, starts_on=_date(starts_on, "--starts-on"),
-                           ends_on=_date(ends_on, "--ends-on"), fields=[f.strip() for f in fields.split(",") if f.strip()],
+                           cooperation_type=cooperation_type, form=form, starts_on=parse_date(starts_on, "--starts-on"),
+                           ends_on=parse_date(ends_on, "--ends-on"), fields=[f.strip() for f in fields.split(",") if f.strip()],
                            rules=_json_file(rules, "--rules"), lead=lead, agreement_id=agreement_id)
     try:
         new_id = create(eng, draft, principal(eng, as_user))
@@ -223,7 +211,7 @@ def projects_add(agreement: Annotated[str, typer.Option(help="所属协议 / agr
     eng = engine()
     try:
         add_project(eng, agreement, project_id=project_id, name=name, kind=kind,
-                    started_on=_date(started_on, "--started-on"), partners=[_partner(p) for p in partner],
+                    started_on=parse_date(started_on, "--started-on"), partners=[_partner(p) for p in partner],
                     industry_code=industry, principal=principal(eng, as_user))
     except ParkNetError as exc:
         fail(exc)

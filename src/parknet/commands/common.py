@@ -6,14 +6,20 @@ from __future__ import annotations
 import getpass
 import json
 import sys
-from typing import Any, NoReturn
+from datetime import date
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 
-from parknet.errors import ImportRejected, ParkNetError
+from parknet.errors import ImportRejected, InvalidArgument, ParkNetError
 
-__all__ = ["out", "err", "engine", "fail", "emit_json", "principal", "operator"]
+__all__ = ["out", "err", "engine", "fail", "emit_json", "principal", "operator", "parse_date", "AsUser", "AsJson"]
+
+#: ``--as USER``: the ParkNet account a command acts as (see :func:`principal`)
+AsUser = Annotated[str | None, typer.Option("--as", help="以该用户身份操作 / act as this ParkNet user (default: the "
+                                                         "CLI operator, with the province admin's rights)")]
+AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
 
 out = Console()
 err = Console(stderr=True)
@@ -40,6 +46,16 @@ def fail(exc: ParkNetError) -> NoReturn:
 
 def emit_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def parse_date(value: str | None, argument: str) -> date | None:
+    """``YYYY-MM-DD`` → date (None stays None); anything else exits 2 naming ``argument``."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(InvalidArgument(argument, f"not a date (YYYY-MM-DD): {value!r}"))
 
 
 def operator() -> str:

@@ -3,22 +3,18 @@ written), committing it, releases, disbursements and reversals, an application's
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from parknet.commands.common import emit_json, engine, fail, operator, out, principal
+from parknet.commands.common import AsJson, AsUser, emit_json, engine, fail, operator, out, parse_date, principal
 from parknet.errors import Forbidden, InvalidArgument, ParkNetError
 
 app = typer.Typer(help="协同发展基金 / coordination fund: rounds, allocation, commitments, disbursements, reports",
                   no_args_is_help=True)
 
-AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
-AsUser = Annotated[str | None, typer.Option("--as", help="以该用户身份操作 / act as this ParkNet user (must hold "
-                                                         "fund:write; default: the CLI operator)")]
 RoundId = Annotated[str, typer.Option("--round", help="批次编号 / fund round id")]
 AppId = Annotated[str, typer.Argument(help="申请编号 / application id")]
 SubFund = Annotated[str, typer.Option("--subfund", help="development 开发基金 | industry 产业基金 | venture 创投基金")]
@@ -58,13 +54,6 @@ def _actor(eng: Any, as_user: str | None) -> str:
     if who.role not in roles_for("fund:write"):
         raise Forbidden(f"{who.username} ({who.role}) may not write the fund ledger (fund:write)")
     return who.username
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(InvalidArgument("--on", f"not a date (YYYY-MM-DD): {value!r}"))
 
 
 @app.command("rounds")
@@ -190,7 +179,7 @@ def disburse_(application: AppId, subfund: SubFund, amount: Amount, paid_on: Pai
 
     eng = engine()
     try:
-        state = disburse(eng, application, subfund, amount, _day(paid_on), reference, _actor(eng, as_user))
+        state = disburse(eng, application, subfund, amount, parse_date(paid_on, "--on"), reference, _actor(eng, as_user))
     except ParkNetError as exc:
         fail(exc)
     _print_state("已拨付 / paid", state)
@@ -204,7 +193,7 @@ def reverse_(application: AppId, subfund: SubFund, amount: Amount, paid_on: Paid
 
     eng = engine()
     try:
-        state = reverse(eng, application, subfund, amount, _day(paid_on), reference, _actor(eng, as_user))
+        state = reverse(eng, application, subfund, amount, parse_date(paid_on, "--on"), reference, _actor(eng, as_user))
     except ParkNetError as exc:
         fail(exc)
     _print_state("已冲回 / reversed", state)

@@ -9,13 +9,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parknet.commands.common import emit_json, engine, fail, operator, out
+from parknet.commands.common import AsJson, emit_json, engine, fail, operator, out
 from parknet.errors import ParkNetError
 
 app = typer.Typer(help="统计归属台账 / statistics-attribution ledger: close, show, diff, reopen", no_args_is_help=True)
 
 Year = Annotated[int, typer.Option("--year", help="年份 / year")]
-AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
 
 
 def _money(value: Decimal) -> str:

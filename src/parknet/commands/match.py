@@ -8,15 +8,12 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parknet.commands.common import emit_json, engine, fail, out, principal
+from parknet.commands.common import AsJson, AsUser, emit_json, engine, fail, out, principal
 from parknet.errors import InvalidArgument, ParkNetError
 
 demands_app = typer.Typer(help="需求 / demands zones post to the sci-tech platform: list, post, status",
                           no_args_is_help=True)
 
-AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
-AsUser = Annotated[str | None, typer.Option("--as", help="以该用户身份操作 / act as this ParkNet user (default: the "
-                                                         "CLI operator, with the province admin's rights)")]
 Library = Annotated[str | None, typer.Option("--library", help="technology 技术库 | expert 专家库 | project 科技项目库")]
 Industry = Annotated[list[str] | None, typer.Option("--industry", help="GB/T 4754 行业代码，可重复 / industry code "
                                                                        "(repeatable)")]

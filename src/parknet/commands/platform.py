@@ -3,29 +3,18 @@ partner zones' orders at the price of the day, and statements per period with ex
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from parknet.commands.common import emit_json, engine, fail, out, principal
-from parknet.errors import InvalidArgument, ParkNetError
+from parknet.commands.common import AsJson, AsUser, emit_json, engine, fail, out, parse_date, principal
+from parknet.errors import ParkNetError
 
 app = typer.Typer(help="平台公司服务 / the leading zone's platform company: catalogue, orders, statements",
                   no_args_is_help=True)
 
-AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
-AsUser = Annotated[str | None, typer.Option("--as", help="以该用户身份操作 / act as this ParkNet user (default: the "
-                                                         "CLI operator, with the province admin's rights)")]
 CATEGORY_ZH = {"park_operation": "园区运营", "innovation": "创新服务", "industry": "产业服务"}
-
-
-def _date(value: str, argument: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(InvalidArgument(argument, f"not a date (YYYY-MM-DD): {value!r}"))
 
 
 @app.command("catalogue")
@@ -61,7 +50,7 @@ def platform_order(zone: Annotated[str, typer.Option(help="购买方园区 / the
     eng = engine()
     try:
         order_id = place_order(eng, principal(eng, as_user), zone, service, quantity,
-                               _date(on, "--on") if on else None)
+                               parse_date(on, "--on") if on else None)
         placed = next(o for o in orders(eng, buyer_zone=zone) if o["id"] == order_id)
     except ParkNetError as exc:
         fail(exc)
@@ -102,7 +91,7 @@ def platform_statement(provider: Annotated[str, typer.Option(help="服务园区 
     from parknet.services.platform import statement
 
     try:
-        s = statement(engine(), provider, _date(start, "--from"), _date(end, "--to"))
+        s = statement(engine(), provider, parse_date(start, "--from"), parse_date(end, "--to"))
     except ParkNetError as exc:
         fail(exc)
     if as_json:

@@ -8,11 +8,10 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from parknet.commands.common import emit_json, engine, fail, out
+from parknet.commands.common import AsJson, emit_json, engine, fail, out
 from parknet.errors import ParkNetError
 
 app = typer.Typer(help="利益共享 / fair sharing: project settlement, cross-shareholding", no_args_is_help=True)
-AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
 
 
 @app.command("settle")

@@ -4,33 +4,20 @@ delivered → closed, and the delivery statistics behind spillover performance (
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from parknet.commands.common import emit_json, engine, fail, out, principal
-from parknet.errors import InvalidArgument, ParkNetError
+from parknet.commands.common import AsJson, AsUser, emit_json, engine, fail, out, parse_date, principal
+from parknet.errors import ParkNetError
 
 app = typer.Typer(help="服务工单 / service tickets: list, open, assign, advance, close, show, stats",
                   no_args_is_help=True)
 
-AsJson = Annotated[bool, typer.Option("--json", help="JSON output")]
-AsUser = Annotated[str | None, typer.Option("--as", help="以该用户身份操作 / act as this ParkNet user (default: the "
-                                                         "CLI operator, with the province admin's rights)")]
 KIND_ZH = {"talent": "人才对接", "project": "项目对接", "intelligence": "情报服务"}
 STATUS_ZH = {"open": "待受理", "assigned": "已分派", "in_service": "服务中", "delivered": "已交付", "closed": "已办结"}
 OUTCOME_ZH = {"resolved": "已解决", "partly_resolved": "部分解决", "not_resolved": "未解决", "withdrawn": "已撤回"}
-
-
-def _date(value: str | None, argument: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(InvalidArgument(argument, f"not a date (YYYY-MM-DD): {value!r}"))
 
 
 def _label(mapping: dict[str, str], value: str | None) -> str:
@@ -81,7 +68,7 @@ def tickets_open(kind: Annotated[str, typer.Option(help="talent 人才对接 | p
     eng = engine()
     try:
         ticket_id = open_ticket(eng, principal(eng, as_user), kind=kind, requester_zone=zone, title=title,
-                                due_on=_date(due, "--due"), provider_zone=provider, demand_id=demand, match_ref=match)
+                                due_on=parse_date(due, "--due"), provider_zone=provider, demand_id=demand, match_ref=match)
     except ParkNetError as exc:
         fail(exc)
     out.print(f"工单已受理 / ticket opened: {ticket_id}")
@@ -116,7 +103,7 @@ def tickets_advance(ticket_id: Annotated[str, typer.Argument(help="工单编号 
 
     eng = engine()
     try:
-        _moved(advance(eng, principal(eng, as_user), ticket_id, to, on=_date(on, "--on")))
+        _moved(advance(eng, principal(eng, as_user), ticket_id, to, on=parse_date(on, "--on")))
     except ParkNetError as exc:
         fail(exc)
 

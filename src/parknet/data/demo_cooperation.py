@@ -47,7 +47,7 @@ from parknet.data import reference
 from parknet.data.demo import ANCHOR_YEAR, DEMO_LABEL
 from parknet.services.frameworks import canonical_json, template, validate_document
 
-__all__ = ["CooperationDemo", "generate_cooperation", "DEMO_ACTOR", "SCHEMAS"]
+__all__ = ["CooperationDemo", "generate_cooperation", "DEMO_ACTOR", "SCHEMAS", "short_name"]
 
 #: ``created_by`` of every demo row; parties confirm as ``demo:<zone_id>``
 DEMO_ACTOR = "demo"
@@ -145,7 +145,7 @@ def _at(day: date, rng: np.random.Generator) -> datetime:
     return start + timedelta(minutes=int(rng.integers(0, 480)))
 
 
-def _short_name(name: str) -> str:
+def short_name(name: str) -> str:
     """``武汉东湖新技术开发区`` → ``武汉东湖``; ``湖北合成省级高新区07（演示）`` → ``湖北合成07``."""
     name = name.removesuffix("（演示）").replace("省级高新区", "")
     return _ZONE_SUFFIX.sub("", name) or name
@@ -184,7 +184,7 @@ def _provinces(rng: np.random.Generator, zones: pl.DataFrame, zone_indicators: p
                .sort(["value", "industry_code"], descending=[True, False])["industry_code"].head(5).to_list())
         adopted = date(2019, 6, 30) + timedelta(days=int(rng.integers(-45, 46))) if code in adopting else None
         out.append(_Province(code, rows["zone_id"].to_list(), dict(rows.select("zone_id", "gdp").iter_rows()),
-                             {z: _short_name(n) for z, n in rows.select("zone_id", "name").iter_rows()},
+                             {z: short_name(n) for z, n in rows.select("zone_id", "name").iter_rows()},
                              top, adopted))
     return out
 

@@ -55,12 +55,8 @@ and impact basis, ``demo`` / ``demo:<zone_id>`` as the actor of every ledger ent
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -73,8 +69,8 @@ import polars as pl
 
 from parknet.data import reference
 from parknet.data.demo import ANCHOR_YEAR, DEMO_LABEL, DemoData
-from parknet.data.demo_cooperation import DEMO_ACTOR, CooperationDemo, _short_name
-from parknet.enabling.fund import FundPolicy, allocate
+from parknet.data.demo_cooperation import DEMO_ACTOR, CooperationDemo, short_name
+from parknet.enabling.fund import FundPolicy, allocate, allocation_digest
 from parknet.network.leaders import choose_leaders
 
 __all__ = ["EnablingDemo", "generate_enabling", "demo_leaders", "fund_inputs", "allocation_sha256", "SCHEMAS",
@@ -374,7 +370,7 @@ def _zones(data: DemoData, leaders: dict[str, str]) -> dict[str, _Zone]:
         if approved is not None and approved > 2021:
             continue
         mine = set(divisions.get(z, []))
-        out[z] = _Zone(z, province, _short_name(name), (city or "").removesuffix("市"), leaders.get(province) == z,
+        out[z] = _Zone(z, province, short_name(name), (city or "").removesuffix("市"), leaders.get(province) == z,
                        tuple(i for i, t in enumerate(topics) if mine & set(t.divisions)))
     return out
 
@@ -747,27 +743,7 @@ def allocation_sha256(rnd: dict[str, Any], subfunds: pl.DataFrame, applications:
     rules = {"round_id": rnd["id"], "name": rnd["name"], "province_code": rnd["province_code"], "year": rnd["year"],
              "zone_cap": _stored(rnd["zone_cap"]), "lagging_min_share": _stored(rnd["lagging_min_share"]),
              "partial_allowed": rnd["partial_allowed"]}
-    document = {"round": rules, "subfunds": subfunds.to_dicts(), "applications": applications.to_dicts(),
-                "awards": awards.to_dicts()}
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=lambda o: format(o, "f") if isinstance(o, Decimal) else str(o))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-@contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Send file descriptor 1 to /dev/null (HiGHS prints a stray line from C, past ``sys.stdout``)."""
-    sys.stdout.flush()
-    saved = os.dup(1)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        yield
-    finally:
-        sys.stdout.flush()
-        os.dup2(saved, 1)
-        os.close(devnull)
-        os.close(saved)
+    return allocation_digest(rules, subfunds, applications, awards)
 
 
 def _fund_province(cooperation: CooperationDemo, leaders: dict[str, str], stable: dict[str, str],
@@ -931,8 +907,7 @@ def _commit(draw: _Draw, rnd: dict[str, Any], budgets: list[dict[str, Any]], app
     """The round's optimal allocation as commitments, and payments on about 70% of them (30–100% of the
     commitment, in 1–3 tranches of whole 0.01 万元)."""
     frame, subfunds, policy = fund_inputs(rnd, budgets, applications, leader, cooperation)
-    with _quiet_stdout():
-        result = allocate(frame, subfunds, policy)
+    result = allocate(frame, subfunds, policy)
     digest = allocation_sha256(rnd, subfunds, frame, result.awards)
     committed_on = date(rnd["year"], 6, 30)
     commitments, payments = [], []

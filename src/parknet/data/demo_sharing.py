@@ -55,7 +55,7 @@ import polars as pl
 from parknet.attribution.money import from_units, largest_remainder, to_units
 from parknet.data import reference
 from parknet.data.demo import DEMO_LABEL
-from parknet.data.demo_cooperation import CooperationDemo, _short_name
+from parknet.data.demo_cooperation import CooperationDemo, short_name
 from parknet.services.frameworks import support_ratio
 from parknet.store.sharing import COALITION_SEPARATOR
 from parknet.store.types import SCALE
@@ -117,7 +117,7 @@ def _zone_bodies(zones: pl.DataFrame, parties: list[str], provinces: list[str]) 
         synthetic = name.endswith("（演示）")
         committee = f"{name.removesuffix('（演示）')}管委会{'（演示）' if synthetic else ''}"
         rows.append(_entity(f"cmte-{zone}", committee, "committee", zone_id=zone, province_code=province))
-        rows.append(_entity(f"asset-{zone}", f"{_short_name(name)}发展集团（演示）", "asset_company",
+        rows.append(_entity(f"asset-{zone}", f"{short_name(name)}发展集团（演示）", "asset_company",
                             zone_id=zone, province_code=province))
     return rows
 

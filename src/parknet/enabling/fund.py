@@ -19,9 +19,16 @@ Martello, S. & Toth, P. (1990) *Knapsack Problems*, Wiley, ch. 2 (greedy by rati
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
+import os
+import sys
+import threading
 import warnings
 from collections import Counter, deque
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -40,7 +47,7 @@ from parknet.errors import InvalidArgument
 from parknet.store.types import SCALE
 
 __all__ = ["SubFund", "Outcome", "Cause", "ConstraintKind", "FundPolicy", "Constraint", "Decision",
-           "Allocation", "allocate", "greedy"]
+           "Allocation", "allocate", "greedy", "allocation_digest"]
 
 
 class SubFund(StrEnum):
@@ -694,8 +701,9 @@ def _solve(p: _Problem, model: _Model,
     for options in _HIGHS_OPTIONS:
         with warnings.catch_warnings():  # scipy warns that it passes the mip_* options to HiGHS verbatim
             warnings.filterwarnings("ignore", "Unrecognized options", RuntimeWarning)
-            result = milp(model.c, constraints=constraints, bounds=Bounds(0, 1), integrality=model.integral,
-                          options={"mip_rel_gap": 0.0, "time_limit": float(time_limit), **options})
+            with _quiet_highs():
+                result = milp(model.c, constraints=constraints, bounds=Bounds(0, 1), integrality=model.integral,
+                              options={"mip_rel_gap": 0.0, "time_limit": float(time_limit), **options})
         if result.x is not None:
             break
     else:
@@ -715,13 +723,35 @@ def _solve(p: _Problem, model: _Model,
     return totals, result.status == 0, None if bound is None else -float(bound), str(result.message), x
 
 
+_QUIET = threading.Lock()  # file descriptor 1 is process-wide: one silenced solve at a time
+
+
+@contextmanager
+def _quiet_highs() -> Iterator[None]:
+    """Send file descriptor 1 to /dev/null during a HiGHS call: HiGHS 1.12 prints a stray line from C++,
+    past ``sys.stdout``, which would break a command's ``--json`` output. Python's ``sys.stdout`` is flushed
+    before and after and otherwise left alone."""
+    with _QUIET:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, 1)
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(devnull)
+            os.close(saved)
+
+
 def _shadow_prices(model: _Model, x: np.ndarray | None, awarded: Decimal) -> dict[str, float]:
     """Duals of the named rows in the LP with every integer variable fixed at its optimal value; see
     :class:`Constraint`. A budget's price sums the duals of the routing rows its sub-fund is part of."""
     if x is None or not model.b_ub.size:
         return {}
     bounds = np.column_stack([np.where(model.integral > 0, x, 0.0), np.where(model.integral > 0, x, 1.0)])
-    result = linprog(model.c, A_ub=model.a_ub, b_ub=model.b_ub, bounds=bounds, method="highs")
+    with _quiet_highs():
+        result = linprog(model.c, A_ub=model.a_ub, b_ub=model.b_ub, bounds=bounds, method="highs")
     if result.status != 0:
         return {}
     duals = -result.ineqlin.marginals
@@ -940,3 +970,15 @@ def greedy(applications: pl.DataFrame, subfunds: pl.DataFrame,
     _fill(ledger)
     return _allocation(p, ledger, False, None, "greedy by impact per 万元 (baseline, not optimal)", "greedy",
                        None)
+
+
+def allocation_digest(rules: Mapping[str, Any], subfunds: pl.DataFrame, applications: pl.DataFrame,
+                      awards: pl.DataFrame) -> str:
+    """SHA-256 of what a commitment carries out (承诺依据): the canonical JSON — sorted keys, no spaces,
+    decimals as exact strings — of the round's ``rules``, its ``subfunds``, the ``applications`` as solved
+    and the ``awards``. Equal digests mean the same inputs gave the same allocation."""
+    document = {"round": dict(rules), "subfunds": subfunds.to_dicts(), "applications": applications.to_dicts(),
+                "awards": awards.to_dicts()}
+    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
+                      default=lambda o: format(o, "f") if isinstance(o, Decimal) else str(o))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

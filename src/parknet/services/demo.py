@@ -77,7 +77,7 @@ from parknet.store.enabling import (
     Technology,
     TicketEvent,
 )
-from parknet.store.enabling_checks import _identity
+from parknet.store.enabling_checks import record_identity
 from parknet.store.ledger import LedgerReopening, closed_years
 from parknet.store.sharing import CoalitionValue, Entity, Holding
 from parknet.store.types import SCALE
@@ -470,10 +470,10 @@ def _not_twins(conn: Connection, model: type[models.Base], frame: pl.DataFrame, 
     """``frame`` without the library records whose normalised title and institution a stored record of
     another id has (the import refuses such duplicates too; see :mod:`parknet.store.enabling_checks`)."""
     table = model.__table__
-    stored = {_identity(t, i): k for k, t, i in conn.execute(select(table.c.id, table.c[title], table.c[institution]))}
+    stored = {record_identity(t, i): k for k, t, i in conn.execute(select(table.c.id, table.c[title], table.c[institution]))}
     if not stored:
         return frame, 0
-    keep = [stored.get(_identity(t, i), k) == k for k, t, i in frame.select("id", title, institution).iter_rows()]
+    keep = [stored.get(record_identity(t, i), k) == k for k, t, i in frame.select("id", title, institution).iter_rows()]
     remaining = frame.filter(pl.Series(keep, dtype=pl.Boolean))
     return remaining, frame.height - remaining.height
 

@@ -13,23 +13,17 @@ figures when it would break, and is audited in the same transaction.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import sys
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import polars as pl
 from sqlalchemy import BigInteger, Connection, Engine, case, func, select, true, type_coerce
 from sqlalchemy.orm import aliased
 
 from parknet.attribution.money import AMOUNT, from_units, to_units
-from parknet.enabling.fund import Allocation, Constraint, Decision, FundPolicy, allocate, greedy
+from parknet.enabling.fund import Allocation, Constraint, Decision, FundPolicy, allocate, allocation_digest, greedy
 from parknet.errors import Conflict, InvalidArgument, NotFound
 from parknet.services.network import leading_zones
 from parknet.store import audit, models
@@ -54,31 +48,6 @@ TYPE_NAMES: dict[str | None, tuple[str, str]] = {
     "tech_enabling": ("科技赋能型", "tech-enabling"), "chain_complement": ("产业链延补型", "chain complement"),
     "cross_fusion": ("跨界融合型", "cross-sector fusion"), None: ("未关联协议", "no agreement linked")}
 REPORT_BY = ("zone", "subfund", "cooperation_type", "round")
-
-_T = TypeVar("_T")
-_QUIET = threading.Lock()  # fd 1 is process-wide: one silenced solve at a time, or restores would cross
-
-
-@contextmanager
-def _quiet_stdout() -> Iterator[None]:
-    """Silence file descriptor 1 (HiGHS 1.12 prints a stray line from C++ during a solve, which would break
-    ``--json`` output); Python's own ``sys.stdout`` object is flushed around it and left alone."""
-    with _QUIET:
-        sys.stdout.flush()
-        saved = os.dup(1)
-        try:
-            with open(os.devnull, "wb") as devnull:
-                os.dup2(devnull.fileno(), 1)
-            yield
-        finally:
-            os.dup2(saved, 1)
-            os.close(saved)
-
-
-def _quietly(solve: Callable[[], _T]) -> _T:
-    with _quiet_stdout():
-        return solve()
-
 
 # --- reading a round ---------------------------------------------------------------------------------------
 
@@ -233,14 +202,9 @@ def _awards(result: Allocation) -> list[dict[str, Any]]:
     return [{"application_id": a, "subfund": s, "amount": m} for a, s, m in result.awards.iter_rows()]
 
 
-def _sha256(row: Any, applications: pl.DataFrame, subfunds: pl.DataFrame, awards: list[dict[str, Any]]) -> str:
-    """SHA-256 of the canonical JSON (sorted keys, no spaces, decimals as exact strings) of the round's
-    rules, budgets, applications as solved, and the awards: what a commitment was computed from."""
-    document = {"round": {k: v for k, v in _round_dict(row).items() if k not in ("status", "is_synthetic")},
-                "subfunds": subfunds.to_dicts(), "applications": applications.to_dicts(), "awards": awards}
-    text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"),
-                      default=lambda o: format(o, "f") if isinstance(o, Decimal) else str(o))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def _rules(row: Any) -> dict[str, Any]:
+    """The round's rules as the allocation digest records them (not its status)."""
+    return {k: v for k, v in _round_dict(row).items() if k not in ("status", "is_synthetic")}
 
 
 def _totals(decisions: list[dict[str, Any]], codes: list[str]) -> dict[str, Any]:
@@ -253,8 +217,8 @@ def _totals(decisions: list[dict[str, Any]], codes: list[str]) -> dict[str, Any]
 
 def _solve(conn: Connection, round_id: str, lagging: Callable[[str], bool]) -> dict[str, Any]:
     row, applications, subfunds, policy = _inputs(conn, round_id, lagging)
-    result = _quietly(lambda: allocate(applications, subfunds, policy))
-    baseline = _quietly(lambda: greedy(applications, subfunds, policy))
+    result = allocate(applications, subfunds, policy)
+    baseline = greedy(applications, subfunds, policy)
     info = {r["application_id"]: r for r in applications.iter_rows(named=True)}
     decisions = [_decision(d, info[d.application_id]) for d in result.explain()]
     marginal = result.marginal
@@ -268,7 +232,7 @@ def _solve(conn: Connection, round_id: str, lagging: Callable[[str], bool]) -> d
             "constraints": [_constraint(c) for c in result.constraints],
             "marginal": None if marginal is None else _decision(marginal, info[marginal.application_id]),
             "decisions": decisions, "totals": _totals(decisions, list(budgets)),
-            "greedy_objective": baseline.objective, "allocation_sha256": _sha256(row, applications, subfunds, awards)}
+            "greedy_objective": baseline.objective, "allocation_sha256": allocation_digest(_rules(row), subfunds, applications, result.awards)}
 
 
 def _commitments(conn: Connection, round_id: str) -> tuple[list[dict[str, Any]], set[str]]:

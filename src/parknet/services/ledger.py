@@ -21,7 +21,6 @@ import polars as pl
 from sqlalchemy import BigInteger, Connection, Engine, func, select, type_coerce
 
 from parknet.attribution import Ledger, attribute
-from parknet.attribution.ledger import AMOUNT
 from parknet.errors import Conflict, InvalidArgument, NotFound, ParkNetError
 from parknet.services import frameworks
 from parknet.store import audit, models

@@ -21,7 +21,7 @@ from parknet.store import models
 from parknet.store.cooperation import AgreementParty, ProjectPartner
 from parknet.store.enabling import Expert, FundRound, PlatformService, ScienceProject, Technology
 
-__all__ = ["EnablingReferences", "CHECKS", "load"]
+__all__ = ["EnablingReferences", "CHECKS", "load", "record_identity"]
 
 
 class _Refs(Protocol):
@@ -70,7 +70,7 @@ def load(conn: Connection, kind: str) -> EnablingReferences:
         model, title, institution = _LIBRARY_IDENTITY[kind]
         table = model.__table__
         for rid, t, i in conn.execute(select(table.c.id, table.c[title], table.c[institution])):
-            refs.identities[_identity(t, i)] = rid
+            refs.identities[record_identity(t, i)] = rid
     if kind == "platform-services":
         refs.services = set(conn.execute(select(PlatformService.code)).scalars())
     return refs
@@ -79,7 +79,7 @@ def load(conn: Connection, kind: str) -> EnablingReferences:
 _SPACE = re.compile(r"\s+")
 
 
-def _identity(title: str, institution: str) -> tuple[str, str]:
+def record_identity(title: str, institution: str) -> tuple[str, str]:
     """Case-, width- and space-insensitive identity of a library record (NFKC folds full-width letters)."""
     def norm(value: str) -> str:
         return _SPACE.sub("", unicodedata.normalize("NFKC", value or "")).casefold()
@@ -104,7 +104,7 @@ def _library(kind: str) -> Callable[[dict[str, Any], _Refs], list[tuple[str, str
 
     def check(row: dict[str, Any], refs: _Refs) -> list[tuple[str, str]]:
         out = _zone_refs(row, refs, "zone_id") + _industries(row, refs)
-        identity = _identity(row[title], row[institution])
+        identity = record_identity(row[title], row[institution])
         for where, seen in (("already stored", refs.enabling.identities), ("earlier in this file",
                                                                             refs.enabling.file_identities)):
             other = seen.get(identity)

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from parknet.domain import CooperationType
-from parknet.errors import Forbidden, InvalidArgument, NotFound
+from parknet.errors import InvalidArgument, NotFound
 from parknet.services import agreements, frameworks
 from parknet.services.accounts import Principal
 from parknet.services.zones import resolve_province
