@@ -40,18 +40,8 @@ from sqlalchemy.exc import DBAPIError
 from parknet.errors import Conflict, InvalidArgument, NotFound
 from parknet.services import agreements
 from parknet.services.accounts import Principal
-from parknet.services.fund import (
-    allocate_round,
-    application_ledger,
-    commit_round,
-    disburse,
-    list_rounds,
-    release,
-    report,
-    reverse,
-    round_detail,
-    round_inputs,
-)
+from parknet.services.fund import allocate_round, commit_round, list_rounds, round_detail, round_inputs
+from parknet.services.fund_ledger import application_ledger, disburse, release, report, reverse
 from parknet.store.enabling import FundCommitment
 from parknet.store.importers import import_rows
 from tests.conftest import snapshot

@@ -156,7 +156,7 @@ def release_(application: AppId, subfund: SubFund, amount: Amount,
              reason: Annotated[str, typer.Option("--reason", help="释放原因 / why (audited)")],
              as_user: AsUser = None) -> None:
     """释放承诺 / release part of a commitment (never below what is disbursed)."""
-    from parknet.services.fund import release
+    from parknet.services.fund_ledger import release
 
     eng = engine()
     try:
@@ -175,7 +175,7 @@ def _print_state(what: str, s: dict[str, Any]) -> None:
 def disburse_(application: AppId, subfund: SubFund, amount: Amount, paid_on: PaidOn, reference: Reference,
               as_user: AsUser = None) -> None:
     """拨付 / record a payment on a commitment (never more than committed)."""
-    from parknet.services.fund import disburse
+    from parknet.services.fund_ledger import disburse
 
     eng = engine()
     try:
@@ -189,7 +189,7 @@ def disburse_(application: AppId, subfund: SubFund, amount: Amount, paid_on: Pai
 def reverse_(application: AppId, subfund: SubFund, amount: Amount, paid_on: PaidOn, reference: Reference,
              as_user: AsUser = None) -> None:
     """冲回 / reverse a payment (net disbursed never below 0)."""
-    from parknet.services.fund import reverse
+    from parknet.services.fund_ledger import reverse
 
     eng = engine()
     try:
@@ -202,7 +202,7 @@ def reverse_(application: AppId, subfund: SubFund, amount: Amount, paid_on: Paid
 @app.command("ledger")
 def ledger(application: AppId, as_json: AsJson = False) -> None:
     """申请的资金台账 / an application's commitments and disbursements with running balances."""
-    from parknet.services.fund import application_ledger
+    from parknet.services.fund_ledger import application_ledger
 
     try:
         result = application_ledger(engine(), application)
@@ -229,7 +229,7 @@ def report_(round_id: Annotated[str | None, typer.Option("--round", help="只看
             by: Annotated[str, typer.Option("--by", help="zone | subfund | type | round")] = "zone",
             as_json: AsJson = False) -> None:
     """基金报表 / fund report by zone, sub-fund, cooperation type or round (committed and disbursed, net)."""
-    from parknet.services.fund import report
+    from parknet.services.fund_ledger import report
 
     try:
         if by not in BY:

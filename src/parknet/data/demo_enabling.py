@@ -10,22 +10,11 @@ and two rounds of a provincial coordination fund (协同发展基金), the first
    chooses it for the article's year 2019 (:func:`parknet.network.leaders.choose_leaders` on the 2019
    indicators), so a zone is "lagging" (后发园区) here exactly when the services say so; the other zones
    of its province approved by 2021 are its partners.
-2. **Topics.** Every segment of the curated industry chains (``chains/chains.json``) and every cross-fusion
-   pair (``chains/fusion.json``) is a topic with its GB/T 4754-2017 codes (the segment's classes and
-   divisions; the pair's divisions on both sides) and a vocabulary (``enabling/vocabulary.json``: the
-   segment's key products, the chain's processes, materials, applications, problems and goals). Records
-   are composed from these words, so BM25 search separates them; titles are unique in each library.
-3. **Libraries.** 2,000 technologies, 520 experts and 520 sci-tech projects (by default), each of one
-   topic, with 1–3 industry codes of that topic. Sources sit in zones whose leading divisions (2019
-   revenue) meet the topic, leaders three times as likely; about 11% in no zone (a university outside
-   the zones). Owners are obviously synthetic universities, institutes (``湖北合成理工大学（演示）``,
-   ``东湖合成产业技术研究院（演示）``) or the demo's enterprises (``演示企业000123有限公司``). TRL 1–9 (lower
-   at universities), licensing transfer/license/exclusive_license/joint_development/equity, expert
-   availability 60/30/10%, project stages research/pilot/industrialisation 45/35/20%.
-4. **Demands.** 260 demands, 85% posted by lagging zones, on a topic of the zone's industries, to one
-   library (technology 50%, expert 30%, project 20%), 40% by one of the zone's enterprises, posted
-   2022–2024.
-5. **Tickets.** 300 tickets, requested by lagging zones from their province's leader: 200 serve a
+2. **Topics, libraries and demands** (:mod:`parknet.data.demo_libraries`). Every segment of the curated
+   chains and every cross-fusion pair is a topic with its GB/T 4754-2017 codes and words; 2,000
+   technologies, 520 experts and 520 sci-tech projects (by default) of one topic each, sourced in zones
+   whose leading divisions meet it; 260 demands, 85% posted by lagging zones.
+3. **Tickets.** 300 tickets, requested by lagging zones from their province's leader: 200 serve a
    demand (opened 0–30 days after it is posted; talent matching for an expert demand, project matching
    otherwise; the match is a record of the demand's library sharing a division with it), 100 are
    intelligence or talent services opened any day of 2022–2024. Where a ticket stands at :data:`AS_OF`
@@ -34,10 +23,10 @@ and two rounds of a provincial coordination fund (协同发展基金), the first
    closed (outcome and rating) and the rest stuck (overdue). Due 20–90 days after opening by kind; one
    delivery in six is late. One ``ticket_events`` row for every step taken. A demand whose ticket closed
    (partly) resolved is closed; one with a ticket under way or a match is matched.
-6. **Platform companies.** Every leader with partners offers 6–10 services of park operation,
+4. **Platform companies.** Every leader with partners offers 6–10 services of park operation,
    innovation and industry at prices in 万元; about 300 orders 2023–2024 from its partner zones (zones
    that are its agreement partners three times as likely) at the catalogue price.
-7. **Fund.** Two rounds of one province's fund (Hubei when its leader is stable and leads its
+5. **Fund.** Two rounds of one province's fund (Hubei when its leader is stable and leads its
    agreements, else the province with the most co-built projects under such a leader): 2023, committed,
    and 2024, open; 60–150 applications each from the province's zones (the leader's asking more, with
    more impact per 万元), most linked to its agreements and co-built projects; budgets of the three
@@ -55,13 +44,9 @@ and impact basis, ``demo`` / ``demo:<zone_id>`` as the actor of every ledger ent
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -70,6 +55,16 @@ import polars as pl
 from parknet.data import reference
 from parknet.data.demo import ANCHOR_YEAR, DEMO_LABEL, DemoData
 from parknet.data.demo_cooperation import DEMO_ACTOR, CooperationDemo, short_name
+from parknet.data.demo_libraries import (
+    Draw,
+    Sources,
+    Zone,
+    demand_rows,
+    expert_rows,
+    load_topics,
+    project_rows,
+    technology_rows,
+)
 from parknet.enabling.fund import FundPolicy, allocate, allocation_digest
 from parknet.network.leaders import choose_leaders
 
@@ -82,7 +77,6 @@ AS_OF = date(2024, 12, 31)
 #: rows per library, demands, tickets and orders (the issue asks for ≥ 2,000 / 500 / 500 / 200)
 DEFAULT_SIZES = {"technologies": 2_000, "experts": 520, "science_projects": 520, "demands": 260,
                  "tickets": 300, "orders": 300}
-_SYNTHETIC = "合成数据：由本系统的演示数据生成器生成，非真实{what}（演示）。"
 
 _DECIMAL = pl.Decimal(38, 4)
 _STAMP = pl.Datetime("us", "UTC")
@@ -134,35 +128,8 @@ SCHEMAS: dict[str, dict[str, pl.DataType]] = {
                         "unit_price": _DECIMAL, "ordered_on": pl.Date(), "is_synthetic": _FLAG},
 }
 
-_CHAINS = Path(__file__).parent / "chains"
-_VOCABULARY = Path(__file__).parent / "enabling" / "vocabulary.json"
 _LEADER_INDICATORS = ("gdp", "revenue", "rd_expenditure", "rd_personnel", "employees",
                       "invention_patents_granted", "high_tech_enterprises")  # as services.network reads them
-_FUSION_PROBLEMS = ("数据分散难以共享", "标准规范不统一", "投入产出不清晰", "复合型人才短缺", "应用场景落地难",
-                    "商业模式尚不成熟")
-_FUSION_GOALS = ("运营效率提升30%", "形成可复制推广的解决方案", "综合成本降低20%", "服务覆盖率翻番",
-                 "打通上下游数据", "带动相关产业产值增长")
-_TRL_ZH = {1: "发现基本原理", 2: "形成技术概念", 3: "完成关键功能验证", 4: "完成实验室环境验证",
-           5: "完成相关环境验证", 6: "完成相关环境中试演示", 7: "完成实际环境样机演示", 8: "完成定型与试生产",
-           9: "已规模化应用"}
-_LICENSING = {"transfer": 0.30, "license": 0.25, "exclusive_license": 0.10, "joint_development": 0.25,
-              "equity": 0.10}
-_LICENSING_ZH = {"transfer": "可整体转让", "license": "可普通许可实施", "exclusive_license": "可独占许可实施",
-                 "joint_development": "寻求合作开发", "equity": "可作价入股"}
-_AVAILABILITY = {"available": 0.6, "limited": 0.3, "unavailable": 0.1}
-_STAGES = {"research": 0.45, "pilot": 0.35, "industrialisation": 0.20}
-_STAGE_WORDS = {"research": ("关键技术研究", "技术攻关", "基础研究"),
-                "pilot": ("中试验证", "中试平台建设", "工程化验证"),
-                "industrialisation": ("产业化示范", "规模化生产线建设", "成果转化与产业化")}
-_STAGE_ZH = {"research": "研发", "pilot": "中试", "industrialisation": "产业化"}
-_FUNDING = {"research": (50, 800), "pilot": (300, 3_000), "industrialisation": (1_000, 20_000)}  # 万元
-_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
-_TITLES = {"university": {"教授": 0.45, "副教授": 0.35, "研究员": 0.20},
-           "institute": {"研究员": 0.40, "副研究员": 0.30, "正高级工程师": 0.15, "高级工程师": 0.15},
-           "enterprise": {"正高级工程师": 0.35, "高级工程师": 0.50, "首席技术专家": 0.15}}
-_OWNERS = {"university": 0.35, "institute": 0.30, "enterprise": 0.35}
-_UNIVERSITIES = ("合成理工大学", "合成工业大学", "合成科技大学", "合成农业大学", "合成医科大学")
-_LIBRARIES = {"technology": 0.5, "expert": 0.3, "project": 0.2}
 _TICKET_STATUS = {"open": 0.12, "assigned": 0.10, "in_service": 0.13, "delivered": 0.15, "closed": 0.50}
 _STEPS = ("open", "assigned", "in_service", "delivered", "closed")
 _OUTCOMES = {"resolved": 0.62, "partly_resolved": 0.26, "not_resolved": 0.12}
@@ -218,120 +185,13 @@ class EnablingDemo:
     platform_orders: pl.DataFrame
 
 
-@dataclass(frozen=True)
-class _Topic:
-    """A chain segment or a fusion pair, with its codes and words."""
-
-    field: str  # 技术领域, e.g. 新能源汽车·动力电池
-    name: str  # the segment or pair
-    divisions: tuple[str, ...]
-    codes: tuple[str, ...]  # classes first, then divisions
-    products: tuple[str, ...]
-    processes: tuple[str, ...]
-    materials: tuple[str, ...]
-    applications: tuple[str, ...]
-    problems: tuple[str, ...]
-    goals: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Zone:
-    zone_id: str
-    province: str
-    short: str  # 武汉东湖, 湖北合成07
-    city: str  # 武汉
-    leader: bool
-    topics: tuple[int, ...]  # topics that meet the zone's leading divisions
-
-
-class _Draw:
-    """Uniform numbers from the generator in blocks (fast), and the draws built on them."""
-
-    def __init__(self, rng: np.random.Generator) -> None:
-        self._rng = rng
-        self._buffer: list[float] = []
-
-    def u(self) -> float:
-        if not self._buffer:
-            self._buffer = self._rng.random(4096).tolist()[::-1]
-        return self._buffer.pop()
-
-    def pick(self, items: Sequence[Any]) -> Any:
-        return items[min(int(self.u() * len(items)), len(items) - 1)]
-
-    def weighted(self, weights: dict[Any, float]) -> Any:
-        x = self.u() * sum(weights.values())
-        for key, w in weights.items():
-            x -= w
-            if x < 0:
-                return key
-        return key
-
-    def among(self, items: Sequence[Any], weights: Sequence[float]) -> Any:
-        x = self.u() * sum(weights)
-        for item, w in zip(items, weights, strict=True):
-            x -= w
-            if x < 0:
-                return item
-        return items[-1]
-
-    def integer(self, low: int, high: int) -> int:
-        """An integer in [low, high]."""
-        return low + min(int(self.u() * (high - low + 1)), high - low)
-
-    def uniform(self, low: float, high: float) -> float:
-        return low + (high - low) * self.u()
-
-    def sample(self, items: Sequence[Any], k: int) -> list[Any]:
-        pool = list(items)
-        out = []
-        for _ in range(min(k, len(pool))):
-            out.append(pool.pop(min(int(self.u() * len(pool)), len(pool) - 1)))
-        return out
-
-    def day(self, first: date, last: date) -> date:
-        return first + timedelta(days=self.integer(0, (last - first).days))
-
-
-def _at(day: date, draw: _Draw) -> datetime:
+def _at(day: date, draw: Draw) -> datetime:
     """A working-hours time on ``day`` (09:00–17:00 Beijing), in UTC."""
     return datetime(day.year, day.month, day.day, 1, tzinfo=UTC) + timedelta(minutes=draw.integer(0, 479))
 
 
 def _bare(title: str) -> str:
     return title.removesuffix("（演示）")
-
-
-# ------------------------------------------------------------------------------------------------ topics
-
-@cache
-def _topics() -> tuple[_Topic, ...]:
-    """Every chain segment and fusion pair as a topic (chains first, in file order)."""
-    words = json.loads(_VOCABULARY.read_text(encoding="utf-8"))
-    out = []
-    for chain in json.loads((_CHAINS / "chains.json").read_text(encoding="utf-8"))["chains"]:
-        v = words["chains"][chain["code"]]
-        for s in chain["segments"]:
-            divisions = tuple(s["divisions"])
-            classes = tuple(c for c in s.get("classes") or () if c[:2] in divisions)
-            out.append(_Topic(f"{chain['name']}·{s['name']}", s["name"], divisions, classes + divisions,
-                              tuple(s["key_products"]), tuple(v["processes"]), tuple(v["materials"]),
-                              tuple(v["applications"]), tuple(v["problems"]), tuple(v["goals"])))
-    for pair in json.loads((_CHAINS / "fusion.json").read_text(encoding="utf-8"))["pairs"]:
-        v = words["fusion"][pair["code"]]
-        divisions = tuple(dict.fromkeys(pair["a"]["divisions"] + pair["b"]["divisions"]))
-        out.append(_Topic(f"跨界融合·{pair['name']}", pair["name"], divisions, divisions, tuple(v["products"]),
-                          tuple(v["processes"]), tuple(v["products"]), tuple(v["applications"]),
-                          _FUSION_PROBLEMS, _FUSION_GOALS))
-    return tuple(out)
-
-
-def _codes(draw: _Draw, topic: _Topic) -> str:
-    """1–3 GB/T 4754 codes of ``topic`` (a class when it has one, and divisions), sorted, comma-joined."""
-    classes = [c for c in topic.codes if len(c) == 4]
-    chosen = {draw.pick(classes)} if classes and draw.u() < 0.7 else set()
-    chosen |= set(draw.sample(topic.divisions, draw.integer(1, min(2, len(topic.divisions)))))
-    return ",".join(sorted(chosen))
 
 
 # ------------------------------------------------------------------------------------------------- zones
@@ -354,7 +214,7 @@ def demo_leaders(zones: pl.DataFrame, zone_indicators: pl.DataFrame, year: int =
     return dict(chosen.select("province_code", "zone_id").iter_rows())
 
 
-def _zones(data: DemoData, leaders: dict[str, str]) -> dict[str, _Zone]:
+def _zones(data: DemoData, leaders: dict[str, str]) -> dict[str, Zone]:
     """The zones approved by 2021 with their leading divisions' topics (2019 revenue, else their latest)."""
     revenue = data.industry_output.filter(pl.col("indicator") == "revenue")
     latest = revenue.group_by("zone_id").agg(pl.col("year").filter(pl.col("year") <= ANCHOR_YEAR).max()
@@ -363,208 +223,21 @@ def _zones(data: DemoData, leaders: dict[str, str]) -> dict[str, _Zone]:
            .sort(["zone_id", "value", "industry_code"], descending=[False, True, False])
            .group_by("zone_id", maintain_order=True).agg(pl.col("industry_code").head(4)))
     divisions = dict(top.iter_rows())
-    topics = _topics()
+    topics = load_topics()
     out = {}
     for z, name, province, city, approved in data.zones.select(
             "zone_id", "name", "province_code", "city", "approved_year").iter_rows():
         if approved is not None and approved > 2021:
             continue
         mine = set(divisions.get(z, []))
-        out[z] = _Zone(z, province, short_name(name), (city or "").removesuffix("市"), leaders.get(province) == z,
-                       tuple(i for i, t in enumerate(topics) if mine & set(t.divisions)))
+        out[z] = Zone(z, province, short_name(name), (city or "").removesuffix("市"), leaders.get(province) == z,
+                      tuple(i for i, t in enumerate(topics) if mine & set(t.divisions)))
     return out
-
-
-# --------------------------------------------------------------------------------------------- libraries
-
-class _Sources:
-    """Where library records come from: zones by topic (leaders three times as likely), institutions."""
-
-    def __init__(self, zones: dict[str, _Zone], enterprises: pl.DataFrame, provinces: dict[str, str]) -> None:
-        self.zones = zones
-        self.provinces = provinces  # province code → short name (湖北)
-        self.by_topic: dict[int, list[_Zone]] = {}
-        for zone in zones.values():
-            for t in zone.topics:
-                self.by_topic.setdefault(t, []).append(zone)
-        self.all = list(zones.values())
-        self.enterprises: dict[str, list[str]] = {}  # zone → enterprise names
-        self.firms: dict[str, list[tuple[str, str]]] = {}  # zone → (credit code, name)
-        for code, name, zone in enterprises.select("credit_code", "name", "zone_id").iter_rows():
-            if zone in zones:
-                self.enterprises.setdefault(zone, []).append(name)
-                self.firms.setdefault(zone, []).append((code, name))
-
-    def zone(self, draw: _Draw, topic: int) -> _Zone:
-        pool = self.by_topic.get(topic) or self.all
-        return draw.among(pool, [3.0 if z.leader else 1.0 for z in pool])
-
-    def institution(self, draw: _Draw, topic: int, kind: str) -> tuple[str, str | None]:
-        """(institution, zone_id) of a record of ``topic`` owned by a ``kind`` of institution."""
-        zone = self.zone(draw, topic)
-        if kind == "university":
-            place = self.provinces[zone.province] if draw.u() < 0.5 else zone.city or self.provinces[zone.province]
-            name = f"{place}{draw.pick(_UNIVERSITIES)}（演示）"
-            return name, None if draw.u() < 0.3 else zone.zone_id  # a campus outside the zones: no zone
-        if kind == "institute" or not self.enterprises.get(zone.zone_id):
-            made_up = "" if "合成" in zone.short else "合成"  # synthetic zones' names say it already
-            name = draw.pick((f"{zone.short}{made_up}产业技术研究院（演示）", f"{zone.short}{made_up}创新研究院（演示）",
-                              f"{self.provinces[zone.province]}合成科学院{zone.short}分院（演示）"))
-            return name, zone.zone_id
-        return draw.pick(self.enterprises[zone.zone_id]), zone.zone_id
-
-
-def _unique(draw: _Draw, seen: set[str], compose: Any, tries: int = 30) -> str | None:
-    """A title from ``compose(draw)`` not in ``seen`` (after ``tries`` collisions: None)."""
-    for _ in range(tries):
-        title = compose(draw)
-        if title not in seen:
-            seen.add(title)
-            return title
-    return None
-
-
-def _tech_title(draw: _Draw, t: _Topic) -> str:
-    product, process = draw.pick(t.products), draw.pick(t.processes)
-    pattern = draw.integer(0, 5)
-    if pattern == 0:
-        core = f"{product}{process}技术"
-    elif pattern == 1:
-        core = f"基于{process}的{product}{draw.pick(('关键技术', '成套技术', '集成方案', '工艺'))}"
-    elif pattern == 2:
-        core = f"面向{draw.pick(t.applications)}的{product}{process}技术"
-    elif pattern == 3:
-        core = f"{draw.pick(('高可靠', '低成本', '高效率', '智能化', '绿色低碳', '国产化'))}{product}{process}工艺"
-    elif pattern == 4:
-        core = f"{draw.pick(t.materials)}在{product}中的{draw.pick(('应用技术', '集成技术', '替代方案'))}"
-    else:
-        core = f"{product}{draw.pick(t.problems)}解决方案"
-    return f"{core}（演示）"
-
-
-def _technologies(draw: _Draw, n: int, src: _Sources) -> list[dict[str, Any]]:
-    topics, rows, seen = _topics(), [], set()
-    while len(rows) < n:
-        ti = draw.integer(0, len(topics) - 1)
-        t = topics[ti]
-        title = _unique(draw, seen, lambda d, t=t: _tech_title(d, t))
-        if title is None:
-            continue
-        kind = draw.weighted(_OWNERS)
-        owner, zone = src.institution(draw, ti, kind)
-        trl = draw.integer(2, 6) if kind == "university" else draw.integer(3, 8) if kind == "institute" \
-            else draw.integer(5, 9)
-        trl = 1 if kind == "university" and draw.u() < 0.05 else trl
-        licensing = draw.weighted(_LICENSING)
-        p1, p2 = draw.sample(t.processes, 2)
-        description = (f"针对{draw.pick(t.applications)}中{draw.pick(t.problems)}的问题，本技术采用{p1}，结合{p2}，"
-                       f"以{draw.pick(t.materials)}为关键材料或部件，实现{draw.pick(t.goals)}。"
-                       f"技术成熟度{trl}级（{_TRL_ZH[trl]}），{_LICENSING_ZH[licensing]}。"
-                       + _SYNTHETIC.format(what="技术成果"))
-        rows.append({"id": f"T-{len(rows) + 1:05d}", "title": title, "description": description, "field": t.field,
-                     "trl": trl, "owner_institution": owner, "zone_id": zone, "industry_codes": _codes(draw, t),
-                     "licensing": licensing, "is_synthetic": True})
-    return rows
-
-
-def _experts(draw: _Draw, n: int, src: _Sources) -> list[dict[str, Any]]:
-    topics, rows = _topics(), []
-    for i in range(1, n + 1):
-        ti = draw.integer(0, len(topics) - 1)
-        t = topics[ti]
-        kind = draw.weighted(_OWNERS)
-        institution, zone = src.institution(draw, ti, kind)
-        p1, p2, p3 = draw.sample(t.processes, 3)
-        years = draw.integer(8, 30)
-        service = draw.pick(("技术诊断", "工艺改进咨询", "中试方案评审", "产业规划咨询", "人才培训"))
-        profile = (f"长期从事{t.field}方向研究，从业{years}年，擅长{p1}与{p2}，熟悉{draw.pick(t.products)}的研发和生产，"
-                   f"曾为{draw.pick(t.applications)}领域企业提供{service}服务。" + _SYNTHETIC.format(what="人物"))
-        rows.append({"id": f"E-{i:05d}", "name": f"{draw.pick(_SURNAMES)}某{i:03d}（演示）",
-                     "title": draw.weighted(_TITLES[kind]), "institution": institution,
-                     "fields": "、".join((t.name, p1, p3)), "profile": profile, "zone_id": zone,
-                     "industry_codes": _codes(draw, t), "availability": draw.weighted(_AVAILABILITY),
-                     "is_synthetic": True})
-    return rows
-
-
-def _project_title(draw: _Draw, t: _Topic, stage: str) -> str:
-    product, process = draw.pick(t.products), draw.pick(t.processes)
-    where = f"面向{draw.pick(t.applications)}的" if draw.u() < 0.35 else ""
-    return f"{where}{product}{process}{draw.pick(_STAGE_WORDS[stage])}项目（演示）"
-
-
-def _projects(draw: _Draw, n: int, src: _Sources) -> list[dict[str, Any]]:
-    topics, rows, seen = _topics(), [], set()
-    while len(rows) < n:
-        ti = draw.integer(0, len(topics) - 1)
-        t = topics[ti]
-        stage = draw.weighted(_STAGES)
-        title = _unique(draw, seen, lambda d, t=t, s=stage: _project_title(d, t, s))
-        if title is None:
-            continue
-        institution, zone = src.institution(draw, ti, draw.weighted(_OWNERS))
-        low, high = _FUNDING[stage]
-        funding = None if draw.u() < 0.1 else Decimal(round(draw.uniform(low, high)))
-        wanted = draw.pick(("寻求产业化合作伙伴", "寻求中试基地", "寻求联合攻关单位", "寻求应用场景与示范用户",
-                            "寻求投资与配套资金"))
-        p1, p2 = draw.sample(t.processes, 2)
-        description = (f"项目围绕{draw.pick(t.applications)}中{draw.pick(t.problems)}的问题，开展{p1}与{p2}的"
-                       f"{_STAGE_ZH[stage]}工作，目标{draw.pick(t.goals)}。{wanted}。" + _SYNTHETIC.format(what="科技项目"))
-        rows.append({"id": f"SP-{len(rows) + 1:05d}", "title": title, "description": description,
-                     "institution": institution, "zone_id": zone, "industry_codes": _codes(draw, t),
-                     "stage": stage, "start_year": draw.integer(2019, 2024), "funding": funding,
-                     "is_synthetic": True})
-    return rows
-
-
-# ---------------------------------------------------------------------------------------------- demands
-
-def _demand_text(draw: _Draw, t: _Topic, library: str, who: str) -> tuple[str, str]:
-    product, process, problem = draw.pick(t.products), draw.pick(t.processes), draw.pick(t.problems)
-    if library == "technology":
-        title = draw.pick((f"寻求{product}{process}技术", f"{product}{problem}技术难题求解",
-                           f"引进{product}{process}成熟技术"))
-        want = f"希望引进或合作开发{process}相关技术"
-    elif library == "expert":
-        title = draw.pick((f"引进{t.name}领域专家开展{process}指导", f"聘请{product}方向技术顾问",
-                           f"邀请{t.name}专家开展{problem}诊断"))
-        want = f"希望对接熟悉{process}的专家提供现场指导或短期服务"
-    else:
-        title = draw.pick((f"对接{product}中试合作项目", f"寻求{product}{process}产业化项目落地",
-                           f"征集{t.name}科技成果转化项目"))
-        want = f"希望对接{product}相关的研发、中试或产业化项目"
-    description = (f"{who}在{product}的研发和生产中面临{problem}的问题，{want}，目标{draw.pick(t.goals)}。"
-                   + _SYNTHETIC.format(what="需求"))
-    return f"{title}（演示）", description
-
-
-def _demands(draw: _Draw, n: int, zones: dict[str, _Zone], src: _Sources) -> list[dict[str, Any]]:
-    topics = _topics()
-    lagging = [z for z in zones.values() if not z.leader]
-    leaders = [z for z in zones.values() if z.leader]
-    rows, seen = [], set()
-    while len(rows) < n:
-        zone = draw.pick(lagging) if draw.u() < 0.85 or not leaders else draw.pick(leaders)
-        t = topics[draw.pick(zone.topics) if zone.topics and draw.u() < 0.85 else draw.integer(0, len(topics) - 1)]
-        library = draw.weighted(_LIBRARIES)
-        firms = src.firms.get(zone.zone_id)
-        credit, who = None, f"{zone.short}园区"
-        if firms and draw.u() < 0.4:
-            credit, who = draw.pick(firms)
-        title, description = _demand_text(draw, t, library, who)
-        if (title, zone.zone_id) in seen:
-            continue
-        seen.add((title, zone.zone_id))
-        rows.append({"id": f"DM-{len(rows) + 1:05d}", "zone_id": zone.zone_id, "credit_code": credit,
-                     "title": title, "description": description, "library": library,
-                     "industry_codes": _codes(draw, t), "posted_on": draw.day(date(2022, 1, 1), date(2024, 12, 31)),
-                     "status": "open", "is_synthetic": True})
-    return rows
 
 
 # ---------------------------------------------------------------------------------------------- tickets
 
-def _match(draw: _Draw, demand: dict[str, Any], pools: dict[str, dict[str, list[str]]]) -> str | None:
+def _match(draw: Draw, demand: dict[str, Any], pools: dict[str, dict[str, list[str]]]) -> str | None:
     """A library record of the demand's library sharing a division with it (``library:ID``)."""
     library = demand["library"]
     divisions = {c[:2] for c in demand["industry_codes"].split(",")}
@@ -572,7 +245,7 @@ def _match(draw: _Draw, demand: dict[str, Any], pools: dict[str, dict[str, list[
     return f"{library}:{draw.pick(candidates)}" if candidates else None
 
 
-def _lifecycle(draw: _Draw, kind: str, status: str, opened: date) -> dict[str, Any]:
+def _lifecycle(draw: Draw, kind: str, status: str, opened: date) -> dict[str, Any]:
     """Dates of the steps up to ``status``, all by :data:`AS_OF`: assignment 1–10 days after opening,
     service 1–7 days later, delivery near the due date (one in six late), closing 3–20 days later."""
     low, high = _DUE_DAYS[kind]
@@ -592,7 +265,7 @@ def _lifecycle(draw: _Draw, kind: str, status: str, opened: date) -> dict[str, A
     return {"due": due, "steps": steps}
 
 
-def _status(draw: _Draw, opened: date) -> str:
+def _status(draw: Draw, opened: date) -> str:
     """Where a ticket opened on ``opened`` stands at :data:`AS_OF`: recent ones are mostly under way, older
     ones mostly closed (the rest stuck, hence overdue)."""
     if (AS_OF - opened).days < 120:
@@ -600,15 +273,15 @@ def _status(draw: _Draw, opened: date) -> str:
     return draw.weighted({"open": 0.04, "assigned": 0.05, "in_service": 0.06, "delivered": 0.1, "closed": 0.75})
 
 
-def _tickets(draw: _Draw, n: int, zones: dict[str, _Zone], leaders: dict[str, str], demands: list[dict[str, Any]],
+def _tickets(draw: Draw, n: int, zones: dict[str, Zone], leaders: dict[str, str], demands: list[dict[str, Any]],
              pools: dict[str, dict[str, list[str]]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """``n`` tickets of lagging zones served by their leader: two thirds for their demands (opened 0–30
     days after the demand is posted), the rest opened any day of 2022–2024; ids ``TK-YYYY-NNNNN`` by date."""
-    topics = _topics()
+    topics = load_topics()
     served = [d for d in demands if not zones[d["zone_id"]].leader and zones[d["zone_id"]].province in leaders]
     linked = draw.sample(served, min(len(served), round(n * 2 / 3)))
     requesters = [z for z in zones.values() if not z.leader and z.province in leaders]
-    plan: list[tuple[dict[str, Any] | None, _Zone]] = [(d, zones[d["zone_id"]]) for d in linked]
+    plan: list[tuple[dict[str, Any] | None, Zone]] = [(d, zones[d["zone_id"]]) for d in linked]
     plan += [(None, draw.pick(requesters)) for _ in range(n - len(plan))]
     rows, events = [], []
     for demand, zone in plan:
@@ -663,7 +336,7 @@ def _tickets(draw: _Draw, n: int, zones: dict[str, _Zone], leaders: dict[str, st
     return rows, events
 
 
-def _demand_statuses(draw: _Draw, demands: list[dict[str, Any]], tickets: list[dict[str, Any]]) -> None:
+def _demand_statuses(draw: Draw, demands: list[dict[str, Any]], tickets: list[dict[str, Any]]) -> None:
     """A demand whose ticket closed (partly) resolved is closed, one with a ticket under way or a match is
     matched; most demands without a ticket are open (15% matched, 10% closed)."""
     by_demand = {t["demand_id"]: t for t in tickets if t["demand_id"]}
@@ -679,12 +352,12 @@ def _demand_statuses(draw: _Draw, demands: list[dict[str, Any]], tickets: list[d
 
 # --------------------------------------------------------------------------------------------- platform
 
-def _platform(draw: _Draw, n_orders: int, zones: dict[str, _Zone], leaders: dict[str, str],
+def _platform(draw: Draw, n_orders: int, zones: dict[str, Zone], leaders: dict[str, str],
               partners: dict[str, set[str]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each leader's catalogue and the orders of its partner zones (agreement partners three times as
     likely), spread over the providers in proportion to their partner zones."""
     services, orders = [], []
-    buyers: dict[str, list[_Zone]] = {}
+    buyers: dict[str, list[Zone]] = {}
     for province, leader in sorted(leaders.items()):
         if leader not in zones:
             continue
@@ -747,7 +420,7 @@ def allocation_sha256(rnd: dict[str, Any], subfunds: pl.DataFrame, applications:
 
 
 def _fund_province(cooperation: CooperationDemo, leaders: dict[str, str], stable: dict[str, str],
-                   zones: dict[str, _Zone]) -> str | None:
+                   zones: dict[str, Zone]) -> str | None:
     """Hubei when its leader leads its agreements, is the leader in 2023 too and has ≥ 2 partner zones;
     else the province meeting that with the most co-built projects of active agreements."""
     agreements = cooperation.agreements.select(pl.col("id").alias("agreement_id"), "province_code", "status")
@@ -764,7 +437,7 @@ def _fund_province(cooperation: CooperationDemo, leaders: dict[str, str], stable
     return "420000" if "420000" in fit else min(fit, key=lambda p: (-counts[p], p))
 
 
-def _applications(draw: _Draw, round_id: str, year: int, province: str, leader: str, zones: dict[str, _Zone],
+def _applications(draw: Draw, round_id: str, year: int, province: str, leader: str, zones: dict[str, Zone],
                   cooperation: CooperationDemo, n: int) -> list[dict[str, Any]]:
     """``n`` applications from the province's zones (the leader a quarter of them), most linked to a
     co-built project or agreement they are party to."""
@@ -807,7 +480,8 @@ def _applications(draw: _Draw, round_id: str, year: int, province: str, leader: 
             partners = draw.sample(others, draw.integer(0, min(1, len(others))))
             title = f"{_bare(titles[agreement_id]).removesuffix('协议')}框架下{work}（演示）"
         else:
-            t = _topics()[draw.pick(zone.topics) if zone.topics else draw.integer(0, len(_topics()) - 1)]
+            t = load_topics()[draw.pick(zone.topics) if zone.topics
+                              else draw.integer(0, len(load_topics()) - 1)]
             title = f"{zone.short}{t.name}{work}（演示）"
         if title in seen:
             collisions += 1
@@ -833,7 +507,7 @@ def _applications(draw: _Draw, round_id: str, year: int, province: str, leader: 
     return rows
 
 
-def _budgets(draw: _Draw, round_id: str, applications: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _budgets(draw: Draw, round_id: str, applications: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """About 55% of the money asked, split over the sub-funds by what is asked of them (an application
     counts for its first eligible sub-fund), in hundreds of 万元; each sub-fund holds at least the largest
     amount asked of it alone."""
@@ -850,7 +524,7 @@ def _budgets(draw: _Draw, round_id: str, applications: list[dict[str, Any]]) -> 
     return out
 
 
-def _fund(draw: _Draw, province: str, leader: str, zones: dict[str, _Zone], cooperation: CooperationDemo
+def _fund(draw: Draw, province: str, leader: str, zones: dict[str, Zone], cooperation: CooperationDemo
           ) -> dict[str, list[dict[str, Any]]]:
     names = dict(reference.provinces().select("province_code", "name").iter_rows())
     rounds, budgets, applications, commitments, payments = [], [], [], [], []
@@ -902,7 +576,7 @@ def fund_inputs(rnd: dict[str, Any], budgets: pl.DataFrame | list[dict[str, Any]
     return frame, subfunds, policy
 
 
-def _commit(draw: _Draw, rnd: dict[str, Any], budgets: list[dict[str, Any]], applications: list[dict[str, Any]],
+def _commit(draw: Draw, rnd: dict[str, Any], budgets: list[dict[str, Any]], applications: list[dict[str, Any]],
             leader: str, cooperation: CooperationDemo) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The round's optimal allocation as commitments, and payments on about 70% of them (30–100% of the
     commitment, in 1–3 tranches of whole 0.01 万元)."""
@@ -986,15 +660,15 @@ def generate_enabling(data: DemoData, cooperation: CooperationDemo, seed: int | 
     """
     seed = data.seed if seed is None else seed
     n = DEFAULT_SIZES | (sizes or {})
-    draw = _Draw(np.random.default_rng([seed, _STREAM]))
+    draw = Draw(np.random.default_rng([seed, _STREAM]))
     leaders = demo_leaders(data.zones, data.zone_indicators) if leaders is None else dict(leaders)
     zones = _zones(data, leaders)
     provinces = dict(reference.provinces().select("province_code", "short_name").iter_rows())
-    src = _Sources(zones, data.enterprises, provinces)
-    technologies = _technologies(draw, n["technologies"], src)
-    experts = _experts(draw, n["experts"], src)
-    projects = _projects(draw, n["science_projects"], src)
-    demands = _demands(draw, n["demands"], zones, src)
+    src = Sources(zones, data.enterprises, provinces)
+    technologies = technology_rows(draw, n["technologies"], src)
+    experts = expert_rows(draw, n["experts"], src)
+    projects = project_rows(draw, n["science_projects"], src)
+    demands = demand_rows(draw, n["demands"], zones, src)
     active = {p: z for p, z in leaders.items() if z in zones}
     tickets, events = _tickets(draw, n["tickets"], zones, active, demands, _pools(technologies, experts, projects))
     _demand_statuses(draw, demands, tickets)

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
-from parknet.services import fund
+from parknet.services import fund, fund_ledger
 from parknet.services.accounts import Principal
 from parknet.store.enabling import SUBFUNDS
 from parknet.web.api.agreements import RECORD_ID
@@ -116,7 +116,7 @@ def post_disbursement(request: Request, body: DisbursementIn,
                       principal: Principal = Depends(Allow("fund:write"))) -> dict[str, Any]:
     """Record a payment (``kind=payment``, never beyond the net commitment) or a reversal (``kind=reversal``,
     never below 0 disbursed); returns the application × sub-fund balances. 409 with the figures otherwise."""
-    record = fund.disburse if body.kind == "payment" else fund.reverse
+    record = fund_ledger.disburse if body.kind == "payment" else fund_ledger.reverse
     state = record(engine_of(request), body.application_id, body.subfund, body.amount, body.paid_on, body.reference,
                    principal.username)
     _written(request)
@@ -127,7 +127,7 @@ def post_disbursement(request: Request, body: DisbursementIn,
 def post_release(request: Request, body: ReleaseIn,
                  principal: Principal = Depends(Allow("fund:write"))) -> dict[str, Any]:
     """Release part of a commitment (释放), never below what is disbursed (409 with the figures)."""
-    state = fund.release(engine_of(request), body.application_id, body.subfund, body.amount, body.reason,
+    state = fund_ledger.release(engine_of(request), body.application_id, body.subfund, body.amount, body.reason,
                          principal.username)
     _written(request)
     return exact(state)
@@ -138,7 +138,7 @@ def get_ledger(request: Request, application_id: str = Path(..., pattern=RECORD_
                _: Any = Depends(Allow("fund:read"))) -> dict[str, Any]:
     """An application's commitments, releases, payments and reversals in the order recorded, each with the
     running balances of its sub-fund, and the final balances. 404 for an unknown application."""
-    return exact(fund.application_ledger(engine_of(request), application_id))
+    return exact(fund_ledger.application_ledger(engine_of(request), application_id))
 
 
 @router.get("/report", response_model=dict[str, Any])
@@ -151,4 +151,4 @@ def get_report(request: Request, round_id: str | None = Query(None, alias="round
     grouping = "cooperation_type" if by == "type" else by
     return request.app.state.cache.json(
         ("fund-report", round_id, grouping),
-        lambda: exact(fund.report(engine_of(request), round_id=round_id, by=grouping)))
+        lambda: exact(fund_ledger.report(engine_of(request), round_id=round_id, by=grouping)))

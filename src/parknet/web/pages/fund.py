@@ -15,7 +15,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from parknet.services import fund
+from parknet.services import fund, fund_ledger
 from parknet.services.accounts import Principal
 from parknet.web.api.agreements import RECORD_ID
 from parknet.web.api.fund import allocation
@@ -41,7 +41,7 @@ def fund_page(request: Request, by: str = Query("zone", pattern="^(zone|subfund|
     grouping = by or "zone"
     rounds = request.app.state.cache.get(("fund-rounds",), lambda: fund.list_rounds(engine_of(request)))
     table = request.app.state.cache.get(("fund-report-page", grouping),
-                                        lambda: fund.report(engine_of(request), by=grouping))
+                                        lambda: fund_ledger.report(engine_of(request), by=grouping))
     return render(request, "fund.html", rounds=rounds, report=table, by=grouping, groupings=_PAGE_BY,
                   subfund_names=fund.SUBFUND_NAMES, synthetic=any(r["is_synthetic"] for r in rounds))
 
