@@ -30,6 +30,7 @@ name and institution, 合成数据 in every description.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -42,9 +43,16 @@ import numpy as np
 import polars as pl
 
 __all__ = ["Draw", "Zone", "Topic", "Sources", "load_topics", "technology_rows", "expert_rows",
-           "project_rows", "demand_rows"]
+           "project_rows", "demand_rows", "without_synthetic_labels"]
 
 _SYNTHETIC = "合成数据：由本系统的演示数据生成器生成，非真实{what}（演示）。"
+_LABELS = re.compile(r"合成数据：由本系统的演示数据生成器生成，非真实[^。]*。|（演示）")
+
+
+def without_synthetic_labels(text: str) -> str:
+    """``text`` without the labels the demo puts on synthetic records (the note 合成数据：… and the suffix
+    （演示）): they say where a record comes from, not what it is about, so matching ignores them."""
+    return _LABELS.sub("", text)
 _CHAINS = Path(__file__).parent / "chains"
 _VOCABULARY = Path(__file__).parent / "enabling" / "vocabulary.json"
 _FUSION_PROBLEMS = ("数据分散难以共享", "标准规范不统一", "投入产出不清晰", "复合型人才短缺", "应用场景落地难",

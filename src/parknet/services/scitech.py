@@ -24,6 +24,7 @@ from weakref import WeakKeyDictionary
 import polars as pl
 from sqlalchemy import Engine, func, select
 
+from parknet.data.demo_libraries import without_synthetic_labels
 from parknet.enabling.matching import INDUSTRY_BOOST, PARTNER_BOOST, Matcher
 from parknet.errors import Conflict, Forbidden, InvalidArgument, NotFound
 from parknet.services.accounts import Principal
@@ -109,8 +110,9 @@ def _records(engine: Engine, library: str) -> pl.DataFrame:
     else:
         records = [(r.id, r.title, f"{r.description}\n{r.institution}\n{_STAGE_ZH.get(r.stage, r.stage)}")
                    for r in rows]
-    return pl.DataFrame({"id": [r[0] for r in records], "title": [r[1] for r in records],
-                         "description": [r[2] for r in records],
+    return pl.DataFrame({"id": [r[0] for r in records],
+                         "title": [without_synthetic_labels(r[1]) for r in records],
+                         "description": [without_synthetic_labels(r[2]) for r in records],
                          "industry_codes": [r.industry_codes or "" for r in rows],
                          "zone_id": [r.zone_id for r in rows]},
                         schema={"id": pl.String, "title": pl.String, "description": pl.String,
@@ -282,7 +284,8 @@ def match_demand(engine: Engine, demand_id: str, *, k: int = 10, rerank: bool = 
     """The records that answer a demand (需求对接): its library searched with its title and description,
     its industry codes boosted and its zone's 1+N partners preferred (:func:`search`); with ``demand``."""
     d = demand(engine, demand_id)
-    result = search(engine, f"{d['title']}\n{d['description']}", d["library"], k=k, zone=d["zone_id"],
+    text = without_synthetic_labels(f"{d['title']}\n{d['description']}")
+    result = search(engine, text, d["library"], k=k, zone=d["zone_id"],
                     boost_industries=d["industry_codes"], rerank=rerank)
     return {"demand": d, **result}
 
