@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -43,19 +44,36 @@ from parknet.store.enabling import (
     TicketEvent,
 )
 from parknet.store.ledger import LedgerReopening, closed_years
+from parknet.store.session import make_engine
 from parknet.store.sharing import CoalitionValue, Entity, Holding
+from tests.conftest import _pg_engine
 
 SMALL = {"n_enterprises": 3_000, "n_provincial": 40}
 
 
 @pytest.fixture
 def demo_engine(empty_engine: Engine) -> Engine:
+    """A freshly loaded demo, for tests that write (reloads, edits)."""
     load_demo(empty_engine, seed=11, **SMALL)
     return empty_engine
 
 
-def test_overview_of_the_demo_meets_the_articles_2019_figures(demo_engine: Engine) -> None:
-    o = overview(demo_engine, 2019)
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def loaded_demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """One loaded demo per backend shared by the tests that only read it (a load takes ~10 s on PostgreSQL)."""
+    if request.param == "sqlite":
+        engines: Iterator[Engine] = iter([make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'demo.db'}")])
+    else:
+        engines = _pg_engine()
+    engine = next(engines)
+    load_demo(engine, seed=11, **SMALL)
+    yield engine
+    engine.dispose()
+    next(engines, None)  # PostgreSQL: drops the schema
+
+
+def test_overview_of_the_demo_meets_the_articles_2019_figures(loaded_demo: Engine) -> None:
+    o = overview(loaded_demo, 2019)
     assert o.zones == 169
     assert o.gdp_share_of_nation == pytest.approx(0.123, abs=0.001)
     assert o.top10_gdp_share == pytest.approx(0.365, abs=0.003)
@@ -65,10 +83,10 @@ def test_overview_of_the_demo_meets_the_articles_2019_figures(demo_engine: Engin
     assert o.data_label == "synthetic demo data"
 
 
-def test_zone_totals_equal_the_sum_of_their_enterprises_exactly(demo_engine: Engine) -> None:
+def test_zone_totals_equal_the_sum_of_their_enterprises_exactly(loaded_demo: Engine) -> None:
     v, e = models.ZoneIndicatorValue, models.EnterpriseValue
     codes = ["gdp", "revenue", "employees"]
-    with demo_engine.connect() as conn:
+    with loaded_demo.connect() as conn:
         zone = {(z, y, c): x for z, y, c, x in conn.execute(
             select(v.zone_id, v.year, v.indicator_code, v.value).where(v.indicator_code.in_(codes)))}
         ent = {(z, y, c): x for z, y, c, x in conn.execute(
@@ -116,8 +134,8 @@ def _sharing_batches(engine: Engine) -> set[int | None]:
                 for b in conn.execute(select(model.batch_id).distinct()).scalars()}
 
 
-def test_the_demo_fills_the_cooperation_and_sharing_tables(demo_engine: Engine) -> None:
-    content = _content(demo_engine)
+def test_the_demo_fills_the_cooperation_and_sharing_tables(loaded_demo: Engine) -> None:
+    content = _content(loaded_demo)
     assert 15 <= len(content["frameworks"]) <= 20  # SMALL: provinces with ≥ 2 zones of the ⅔ that adopt
     assert len(content["agreements"]) >= 50 and len(content["project_values"]) > 500
     statuses = {status for _, status, *_ in content["agreements"]}
@@ -126,22 +144,22 @@ def test_the_demo_fills_the_cooperation_and_sharing_tables(demo_engine: Engine) 
     assert {len(content[name]) > 0 for name in ("parties", "projects", "partners")} == {True}
     under_framework = [a for a, status, version, *_ in content["agreements"]
                        if status == "active" and version]
-    detail = agreements.detail(demo_engine, under_framework[0])
+    detail = agreements.detail(loaded_demo, under_framework[0])
     assert detail["projects"] and detail["effective_rules"]["title_zh"].endswith("指导性意见（演示）")
     # fair sharing: every body, holdings, v(S) for every project, all stamped with the demo batch
     kinds = {kind for _, _, kind, *_ in content["entities"]}
     assert kinds == {"committee", "province", "asset_company", "project_company"}
     assert len(content["holdings"]) > len(content["entities"]) / 2
     assert {p for p, *_ in content["coalition_values"]} == {p for p, *_ in content["projects"]}
-    with demo_engine.connect() as conn:
+    with loaded_demo.connect() as conn:
         batch = conn.execute(select(models.ImportBatch.id)).scalar_one()  # the demo's: nothing was imported
-    assert _sharing_batches(demo_engine) == {batch}
+    assert _sharing_batches(loaded_demo) == {batch}
     project = content["projects"][0][0]
     values = {c: v for p, c, v, _ in content["coalition_values"] if p == project}
-    settled = sharing.settle_project(demo_engine, project)
+    settled = sharing.settle_project(loaded_demo, project)
     assert Decimal(settled["grand_value"]) == values[max(values, key=lambda c: c.count("+"))]
     assert settled["bases"] == ["expected"]
-    mine = sharing.ownership(demo_engine, "wuhan-donghu")["community"]
+    mine = sharing.ownership(loaded_demo, "wuhan-donghu")["community"]
     assert any(row["zone_id"] == "wuhan-donghu" and row["share"] > 0 for row in mine)
 
 
@@ -193,7 +211,6 @@ def test_reload_reopens_closed_years_on_the_record(demo_engine: Engine) -> None:
 
 def test_progress_reports_every_step_in_order(tmp_path: Path) -> None:
     from parknet.services.demo import STEPS
-    from parknet.store.session import make_engine
 
     seen: list[str] = []
     load_demo(make_engine(f"sqlite:///{tmp_path / 'p.db'}"), seed=2, progress=seen.append, **SMALL)
@@ -223,27 +240,27 @@ def _enabling_counts(engine: Engine) -> dict[str, int]:
         return {m.__tablename__: conn.execute(select(func.count()).select_from(m)).scalar_one() for m in _ENABLING}
 
 
-def test_the_demo_fills_the_enabling_tables(demo_engine: Engine) -> None:
+def test_the_demo_fills_the_enabling_tables(loaded_demo: Engine) -> None:
     from parknet.services.network import leading_zones
 
-    counts = _enabling_counts(demo_engine)
+    counts = _enabling_counts(loaded_demo)
     assert counts["technologies"] >= 2_000 and counts["experts"] >= 500 and counts["science_projects"] >= 500
     assert counts["demands"] >= 200 and counts["fund_rounds"] == 2 and counts["fund_commitments"] > 0
     assert counts["ticket_events"] > counts["service_tickets"] == 300
-    with demo_engine.connect() as conn:
+    with loaded_demo.connect() as conn:
         batch = conn.execute(select(models.ImportBatch.id)).scalar_one()
         for model in (FundRound, FundApplication, Technology, Expert, ScienceProject, Demand, PlatformService,
                       PlatformOrder):
             assert set(conn.execute(select(model.batch_id).distinct()).scalars()) == {batch}, model
         providers = set(conn.execute(select(ServiceTicket.provider_zone).distinct()).scalars())
         statuses = dict(conn.execute(select(FundRound.id, FundRound.status)).all())
-    leaders = {z for network in leading_zones(demo_engine).values() for z in network["leaders"]}
+    leaders = {z for network in leading_zones(loaded_demo).values() for z in network["leaders"]}
     assert providers <= leaders  # the services' leaders: a requester is lagging in their sense too
     assert sorted(statuses.values()) == ["committed", "open"]
     from parknet.services import fund
 
     committed = next(r for r, status in statuses.items() if status == "committed")
-    assert fund.allocate_round(demo_engine, committed)["commitments_match"]  # a fresh solve, same hash
+    assert fund.allocate_round(loaded_demo, committed)["commitments_match"]  # a fresh solve, same hash
 
 
 def test_reload_replaces_the_enabling_demo_and_keeps_what_others_name(demo_engine: Engine) -> None:
