@@ -12,15 +12,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, select
 
 from parknet.errors import InvalidArgument
 from parknet.evaluation import Evaluation, compare, evaluate, load_scheme
 from parknet.evaluation.schemes import Basis, Scheme
 from parknet.services.ledger import ledger_view
+from parknet.services.tickets import delivered_statistics
 from parknet.store import models
 from parknet.store.cooperation import Agreement, AgreementParty
-from parknet.store.enabling import ServiceTicket
 
 __all__ = ["evaluation_inputs", "run", "run_compare", "cooperation_metrics"]
 
@@ -79,11 +79,9 @@ def cooperation_metrics(conn: Connection, year: int, entries: pl.DataFrame, tota
 
 
 def _services_delivered(conn: Connection, year: int) -> pl.DataFrame:
-    """Service tickets delivered in ``year`` per provider zone, to a zone other than itself (辐射带动)."""
-    t = ServiceTicket
-    rows = conn.execute(select(t.provider_zone, func.count()).where(
-        t.delivered_on >= date(year, 1, 1), t.delivered_on <= date(year, 12, 31), t.provider_zone.is_not(None),
-        t.provider_zone != t.requester_zone).group_by(t.provider_zone)).all()
+    """Service tickets delivered in ``year`` per provider zone to zones other than itself (辐射带动), as the
+    ticket statistics count them (:func:`parknet.services.tickets.delivered_statistics`)."""
+    rows = [(s.provider_zone, s.delivered_to_other_zones) for s in delivered_statistics(conn, year)]
     return pl.DataFrame(rows, schema={"zone_id": pl.String, "spill_services_delivered": pl.Int64}, orient="row")
 
 

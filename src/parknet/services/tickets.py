@@ -32,6 +32,7 @@ from parknet.store import audit, models
 from parknet.store.enabling import LIBRARIES, Demand, Expert, ScienceProject, ServiceTicket, Technology, TicketEvent
 
 __all__ = ["open_ticket", "assign", "advance", "close", "list_tickets", "ticket", "ticket_statistics",
+           "delivered_statistics",
            "may_act", "draft_from_demand", "serial_id", "STAFF_PREFIX", "KIND_OF_LIBRARY", "STEP_TO"]
 
 #: an assignee that is a member of the provider's staff rather than an expert of the expert library
@@ -305,13 +306,21 @@ def ticket(engine: Engine, ticket_id: str, today: date | None = None) -> dict[st
     return state
 
 
+def delivered_statistics(conn: Connection, year: int) -> list[core.TicketStatistics]:
+    """The core :func:`~parknet.enabling.services.statistics` of the tickets delivered in ``year`` (one
+    definition for the ticket report and the evaluation's spillover performance)."""
+    rows = conn.execute(select(_T).where(_T.c.delivered_on >= date(year, 1, 1),
+                                         _T.c.delivered_on <= date(year, 12, 31))).all()
+    return core.statistics([_core(r) for r in rows], year)
+
+
 def ticket_statistics(engine: Engine, year: int) -> dict[str, Any]:
     """Tickets delivered in ``year`` per provider zone (core :func:`~parknet.enabling.services.statistics`):
     delivered, delivered to other zones (the spillover 辐射带动 of a leading zone), on time, mean rating."""
     with engine.connect() as conn:
-        rows = conn.execute(select(_T).where(_T.c.delivered_on.is_not(None))).all()
+        stats = delivered_statistics(conn, year)
     out = []
-    for s in core.statistics([_core(r) for r in rows], year):
+    for s in stats:
         out.append({"provider_zone": s.provider_zone, "delivered": s.delivered,
                     "delivered_to_other_zones": s.delivered_to_other_zones, "on_time": s.on_time,
                     "on_time_share": s.on_time / s.delivered if s.delivered else None,
