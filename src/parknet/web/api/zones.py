@@ -16,7 +16,7 @@ from parknet.web.api.common import Page, PageParams, page_params, paginate
 from parknet.web.api.overview import default_year
 from parknet.web.security import Allow, engine_of
 
-__all__ = ["router", "filtered_zones", "write_indicators"]
+__all__ = ["router", "filtered_zones", "all_zones", "zone_names", "write_indicators"]
 
 router = APIRouter(prefix="/api/v1", tags=["zones"])
 ZONE_ID = r"^[a-z0-9][a-z0-9-]{0,63}$"
@@ -44,6 +44,16 @@ def filtered_zones(request: Request, *, q: str | None, province: str | None, lev
     present = [r for r in rows if r[key] is not None]
     missing = [r for r in rows if r[key] is None]
     return sorted(present, key=lambda r: r[key], reverse=reverse) + missing
+
+
+def all_zones(request: Request) -> list[dict[str, Any]]:
+    """Every zone of the default year, by province: what the pages' zone selectors list."""
+    return filtered_zones(request, q=None, province=None, level=None, year=None, sort="province")
+
+
+def zone_names(request: Request) -> dict[str, str]:
+    """zone id → name, for the pages' labels."""
+    return {z["zone_id"]: z["name"] for z in all_zones(request)}
 
 
 @router.get("/zones", response_model=Page)

@@ -19,7 +19,7 @@ from parknet.services import fund, fund_ledger
 from parknet.services.accounts import Principal
 from parknet.web.api.agreements import RECORD_ID
 from parknet.web.api.fund import allocation
-from parknet.web.api.zones import filtered_zones
+from parknet.web.api.zones import zone_names
 from parknet.web.pages.render import render
 from parknet.web.security import Allow, engine_of
 
@@ -28,11 +28,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 _OUTCOMES = ("funded", "partly_funded", "not_funded")
 _PAGE_BY = ("zone", "subfund", "cooperation_type")
-
-
-def _zone_names(request: Request) -> dict[str, str]:
-    rows = filtered_zones(request, q=None, province=None, level=None, year=None, sort="province")
-    return {z["zone_id"]: z["name"] for z in rows}
 
 
 @router.get("/fund", response_class=HTMLResponse)
@@ -56,7 +51,7 @@ def fund_round_page(request: Request, round_id: str = Path(..., pattern=RECORD_I
     lagging = next((c for c in a["constraints"] if c["kind"] == "lagging_share"), None)
     titles = {d["application_id"]: d["title"] for d in a["decisions"]}
     return render(request, "fund_round.html", a=a, r=a["round"], decisions=shown, outcome=outcome or "",
-                  outcomes=_OUTCOMES, counts=counts, lagging=lagging, titles=titles, names=_zone_names(request),
+                  outcomes=_OUTCOMES, counts=counts, lagging=lagging, titles=titles, names=zone_names(request),
                   subfund_names=fund.SUBFUND_NAMES)
 
 

@@ -24,7 +24,7 @@ from parknet.web.api.agreements import RECORD_ID, AgreementIn, draft_of, provinc
 from parknet.web.api.evaluation import LEVEL, comparison
 from parknet.web.api.ledger import check_indicator
 from parknet.web.api.overview import default_year
-from parknet.web.api.zones import ZONE_ID, filtered_zones
+from parknet.web.api.zones import ZONE_ID, all_zones, zone_names
 from parknet.web.pages.render import render, templates
 from parknet.web.policy import roles_for
 from parknet.web.security import Allow, engine_of
@@ -41,15 +41,6 @@ def may(user: Principal | None, permission: str) -> bool:
 
 
 templates.env.globals["may"] = may
-
-
-def _zones(request: Request) -> list[dict[str, Any]]:
-    return filtered_zones(request, q=None, province=None, level=None, year=default_year(request),
-                          sort="province")
-
-
-def _zone_names(request: Request) -> dict[str, str]:
-    return {z["zone_id"]: z["name"] for z in _zones(request)}
 
 
 def _provinces(request: Request) -> list[dict[str, Any]]:
@@ -77,14 +68,14 @@ def agreements_page(request: Request,
     rows = agreements.list_agreements(engine_of(request), province=province_code(request, province or None),
                                       status=status or None)
     return render(request, "agreements.html", rows=rows, status=status or "", province=province or "",
-                  statuses=AGREEMENT_STATUSES, provinces=_provinces(request), names=_zone_names(request))
+                  statuses=AGREEMENT_STATUSES, provinces=_provinces(request), names=zone_names(request))
 
 
 def _new_form(request: Request, user: Principal, status_code: int = 200, errors: list[str] | None = None,
               last: dict[str, Any] | None = None) -> Response:
     default = {"lead": user.zone_id or "", "partners": [], "starts_on": date.today().isoformat(),
                "cooperation_type": CooperationType.TECH_ENABLING.value, "form": AGREEMENT_FORMS[0]}
-    return render(request, "agreement_new.html", status_code=status_code, zones=_zones(request),
+    return render(request, "agreement_new.html", status_code=status_code, zones=all_zones(request),
                   types=[c.value for c in CooperationType], forms=AGREEMENT_FORMS, errors=errors or [],
                   last={**default, **(last or {})})
 
@@ -137,7 +128,7 @@ def agreement_page(request: Request, agreement_id: str = Path(..., pattern=RECOR
         cells = {(v["year"], v["indicator"]): v["value"] for v in project["values"]}
         project["table"] = {"years": years, "codes": codes, "cells": cells}
     return render(request, "agreement.html", a=state, rules=_rules_view(state["effective_rules"]),
-                  names=_zone_names(request), acts=_acts_for(principal, state),
+                  names=zone_names(request), acts=_acts_for(principal, state),
                   indicator_names=INDICATOR_NAMES)
 
 
@@ -172,7 +163,7 @@ def agreement_terminate(request: Request, agreement_id: str = Path(..., pattern=
 @router.get("/ledger", response_class=HTMLResponse)
 def ledger_page(request: Request, principal: Principal = Depends(Allow("ledger:read"))) -> Response:
     years = ledger.status(engine_of(request))
-    return render(request, "ledger.html", years=years, year=default_year(request), zones=_zones(request),
+    return render(request, "ledger.html", years=years, year=default_year(request), zones=all_zones(request),
                   zone=principal.zone_id or "")
 
 
@@ -213,7 +204,7 @@ def ledger_zone_page(request: Request, year: int = Path(..., ge=1990, le=2100),
                                     explain=True, version=version))
     latest = next((y["version"] for y in ledger.status(engine_of(request)) if y["year"] == year), None)
     return render(request, "ledger_zone.html", f=figures, year=year, zone_id=zone_id,
-                  name=_zone_names(request).get(zone_id, zone_id), indicator=indicator or "", latest=latest,
+                  name=zone_names(request).get(zone_id, zone_id), indicator=indicator or "", latest=latest,
                   indicator_names=INDICATOR_NAMES)
 
 
@@ -224,7 +215,7 @@ def ledger_diff_page(request: Request, year: int = Path(..., ge=1990, le=2100),
                      _: Any = Depends(Allow("ledger:read"))) -> Response:
     d = ledger.diff(engine_of(request), year, from_version, to_version)
     latest = next((y["version"] for y in ledger.status(engine_of(request)) if y["year"] == year), to_version)
-    return render(request, "ledger_diff.html", d=d, year=year, latest=latest, names=_zone_names(request),
+    return render(request, "ledger_diff.html", d=d, year=year, latest=latest, names=zone_names(request),
                   indicator_names=INDICATOR_NAMES)
 
 
@@ -240,5 +231,5 @@ def evaluation_page(request: Request, year: int | None = Query(None, ge=1985, le
     result = comparison(request, "baseline", "reformed", y, level, code)
     changes = sorted(result["changes"], key=lambda c: (-abs(c["rank_change"]), c["rank_b"]))
     return render(request, "evaluation.html", r=result, changes=changes, year=y, level=level,
-                  province=province or "", provinces=_provinces(request), names=_zone_names(request),
+                  province=province or "", provinces=_provinces(request), names=zone_names(request),
                   years=list(range(2012, 2024)))

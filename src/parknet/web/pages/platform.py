@@ -20,7 +20,7 @@ from parknet.services import platform
 from parknet.services.accounts import Principal
 from parknet.web.api.agreements import RECORD_ID
 from parknet.web.api.platform import OrderIn
-from parknet.web.api.zones import ZONE_ID, filtered_zones
+from parknet.web.api.zones import ZONE_ID, all_zones
 from parknet.web.pages.render import render
 from parknet.web.security import Allow, engine_of
 
@@ -30,10 +30,6 @@ router = APIRouter(include_in_schema=False)
 _ZONE_OR_ALL = "^(" + ZONE_ID.strip("^$") + ")?$"
 _RECENT = 20
 CATEGORIES = ("park_operation", "innovation", "industry")
-
-
-def _zones(request: Request) -> list[dict[str, Any]]:
-    return filtered_zones(request, q=None, province=None, level=None, year=None, sort="province")
 
 
 def grouped(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -51,7 +47,7 @@ def _page(request: Request, user: Principal, status_code: int = 200, errors: lis
     everything = platform.catalogue(engine)
     items = [i for i in everything if i["provider_zone"] == provider] if provider else everything
     recent = platform.orders(engine, zone=user.zone_id if user.role == "zone_admin" else None)[:_RECENT]
-    zones = _zones(request)
+    zones = all_zones(request)
     province = {z["zone_id"]: z["province_code"] for z in zones}
     own = province.get(user.zone_id or "")
     # a zone admin buys for its own zone, from the other zones of its province's network
@@ -102,4 +98,4 @@ def statement_page(request: Request, provider: str | None = Query(None, pattern=
     s = platform.statement(engine, provider, start, end) if provider else None
     return render(request, "platform_statement.html", s=s, provider=provider or "", providers=providers,
                   start=start.isoformat(), end=end.isoformat(),
-                  names={z["zone_id"]: z["name"] for z in _zones(request)})
+                  names={z["zone_id"]: z["name"] for z in all_zones(request)})

@@ -23,7 +23,7 @@ from parknet.services import scitech
 from parknet.services.accounts import Principal
 from parknet.web.api.agreements import RECORD_ID
 from parknet.web.api.scitech import MAX_QUERY
-from parknet.web.api.zones import ZONE_ID, filtered_zones
+from parknet.web.api.zones import ZONE_ID, all_zones
 from parknet.web.pages.render import render
 from parknet.web.security import Allow, engine_of
 
@@ -67,10 +67,6 @@ def _divisions() -> list[dict[str, str]]:
     return divisions().select("code", "name", "name_en").to_dicts()
 
 
-def _zones(request: Request) -> list[dict[str, Any]]:
-    return filtered_zones(request, q=None, province=None, level=None, year=None, sort="province")
-
-
 def _view(result: dict[str, Any]) -> dict[str, Any]:
     """Each match with its highlighted title and text snippet."""
     matches = []
@@ -82,7 +78,7 @@ def _view(result: dict[str, Any]) -> dict[str, Any]:
 
 
 def _base(request: Request) -> dict[str, Any]:
-    zones = _zones(request)
+    zones = all_zones(request)
     return {"libraries": scitech.LIBRARIES, "statuses": scitech.DEMAND_STATUSES, "divisions": _divisions(),
             "zones": zones, "zone_names": {z["zone_id"]: z["name"] for z in zones},
             "division_names": {d["code"]: d for d in _divisions()}}

@@ -17,7 +17,7 @@ from parknet.services import agreements
 from parknet.sharing.transfers import METHODS
 from parknet.web.api.agreements import RECORD_ID
 from parknet.web.api.sharing import METHOD, ownership, settlement
-from parknet.web.api.zones import ZONE_ID, filtered_zones
+from parknet.web.api.zones import ZONE_ID, zone_names
 from parknet.web.pages.render import render
 from parknet.web.security import Allow, engine_of
 
@@ -27,11 +27,6 @@ router = APIRouter(include_in_schema=False)
 _CENT = Decimal("0.0001")  # money is shown to 1 yuan (0.0001 万元), as the service rounds it
 _MONEY = ("investment", "stand_alone", "default_share", "allocation", "transfer", "compensation")
 _ZONE_OR_ALL = "^(" + ZONE_ID.strip("^$") + ")?$"  # the filter form sends zone= for all zones
-
-
-def _zone_names(request: Request) -> dict[str, str]:
-    rows = filtered_zones(request, q=None, province=None, level=None, year=None, sort="province")
-    return {z["zone_id"]: z["name"] for z in rows}
 
 
 def settlement_view(s: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
@@ -64,7 +59,7 @@ def settlement_view(s: dict[str, Any], names: dict[str, str]) -> dict[str, Any]:
 def settlement_page(request: Request, project_id: str = Path(..., pattern=RECORD_ID),
                     method: str | None = Query(None, pattern=METHOD),
                     _: Any = Depends(Allow("sharing:read"))) -> Response:
-    names = _zone_names(request)
+    names = zone_names(request)
     s = settlement_view(settlement(request, project_id, method), names)
     agreement = agreements.detail(engine_of(request), s["agreement_id"])
     return render(request, "settlement.html", s=s, method=method, methods=METHODS, names=names,
@@ -77,7 +72,7 @@ def ownership_page(request: Request, zone: str | None = Query(None, pattern=_ZON
     everything = ownership(request, None)
     o = ownership(request, zone or None)
     entities = {e["entity_id"]: e for e in everything["entities"]}
-    names = _zone_names(request)
+    names = zone_names(request)
     zones = sorted({e["zone_id"] for e in everything["entities"] if e["zone_id"]}, key=lambda z: names.get(z, z))
     controlled = {(c["owner"], c["company"]): c["votes"] for c in o["control"]}
     return render(request, "ownership.html", o=o, zone=zone or "", entities=entities, controlled=controlled,

@@ -22,7 +22,7 @@ from parknet.services import tickets
 from parknet.services.accounts import Principal
 from parknet.web.api.agreements import RECORD_ID
 from parknet.web.api.tickets import AdvanceIn, AssignIn, CloseIn, TicketIn
-from parknet.web.api.zones import ZONE_ID, filtered_zones
+from parknet.web.api.zones import ZONE_ID, all_zones, zone_names
 from parknet.web.pages.render import render
 from parknet.web.security import Allow, engine_of
 
@@ -32,14 +32,6 @@ router = APIRouter(include_in_schema=False)
 _ZONE_OR_ALL = "^(" + ZONE_ID.strip("^$") + ")?$"  # the filter form sends zone= for all zones
 _KIND_OR_ALL = "^(talent|project|intelligence)?$"
 _CARDS_PER_COLUMN = 60  # the board shows the newest cards of each column; the list API has them all
-
-
-def _zones(request: Request) -> list[dict[str, Any]]:
-    return filtered_zones(request, q=None, province=None, level=None, year=None, sort="province")
-
-
-def _names(request: Request) -> dict[str, str]:
-    return {z["zone_id"]: z["name"] for z in _zones(request)}
 
 
 def _errors(exc: ValidationError) -> list[str]:
@@ -57,14 +49,14 @@ def board_page(request: Request, zone: str | None = Query(None, pattern=_ZONE_OR
         columns.append({"status": status.value, "cards": cards[:_CARDS_PER_COLUMN], "total": len(cards),
                         "overdue": sum(t["overdue"] for t in cards)})
     return render(request, "tickets.html", columns=columns, zone=zone or "", kind=kind or "",
-                  kinds=[k.value for k in ServiceKind], zones=_zones(request), names=_names(request))
+                  kinds=[k.value for k in ServiceKind], zones=all_zones(request), names=zone_names(request))
 
 
 def _new_form(request: Request, user: Principal, status_code: int = 200, errors: list[str] | None = None,
               last: dict[str, Any] | None = None) -> Response:
     default = {"kind": ServiceKind.TALENT.value, "requester_zone": user.zone_id or "", "provider_zone": "",
                "due_on": (date.today() + timedelta(days=30)).isoformat()}
-    return render(request, "ticket_new.html", status_code=status_code, zones=_zones(request),
+    return render(request, "ticket_new.html", status_code=status_code, zones=all_zones(request),
                   kinds=[k.value for k in ServiceKind], errors=errors or [], last={**default, **(last or {})},
                   may_open=user.role in ("admin", "zone_admin"))
 
@@ -103,7 +95,7 @@ def _detail(request: Request, ticket_id: str, user: Principal, status_code: int 
             errors: list[str] | None = None) -> Response:
     t = tickets.ticket(engine_of(request), ticket_id)
     step = tickets.STEP_TO.get(t["next_status"] or "")
-    return render(request, "ticket.html", status_code=status_code, tk=t, names=_names(request), step=step,
+    return render(request, "ticket.html", status_code=status_code, tk=t, names=zone_names(request), step=step,
                   acts=bool(step) and tickets.may_act(user, t, step), outcomes=OUTCOMES, errors=errors or [],
                   today=date.today().isoformat())
 
