@@ -23,6 +23,7 @@ from sqlalchemy import BigInteger, Connection, Engine, func, select, type_coerce
 from parknet.attribution import Ledger, attribute
 from parknet.errors import Conflict, InvalidArgument, NotFound, ParkNetError
 from parknet.services import frameworks
+from parknet.services.zones import require_zone
 from parknet.store import audit, models
 from parknet.store.cooperation import Agreement, CoBuiltProject, ProjectPartner, ProjectValue
 from parknet.store.ledger import LedgerEntry, LedgerReopening, LedgerSnapshot, LedgerTotal, closed_years
@@ -332,8 +333,7 @@ def zone_figures(engine: Engine, zone_id: str, year: int, *, indicator: str | No
     """A zone's raw vs attributed figures in a year, from the stored close (or, if the year was never
     closed, a preview computed now), and with ``explain`` every entry behind them with its reason."""
     with engine.connect() as conn:
-        if conn.execute(select(models.Zone.id).where(models.Zone.id == zone_id)).scalar() is None:
-            raise NotFound(f"no zone {zone_id!r}")
+        require_zone(conn, zone_id)
         stored = latest_version(conn, year) is not None
         if stored:
             snap = _snapshot(conn, year, version)

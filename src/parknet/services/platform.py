@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from parknet.enabling import platform as core
-from parknet.errors import Forbidden, InvalidArgument, NotFound
+from parknet.errors import Forbidden, InvalidArgument
 from parknet.services.accounts import Principal
 from parknet.services.tickets import serial_id
+from parknet.services.zones import require_zone
 from parknet.store import audit, models
 from parknet.store.enabling import PlatformOrder, PlatformService
 
@@ -34,18 +35,14 @@ def _items(rows: list[Any]) -> dict[str, core.CatalogueItem]:
     return core.catalogue((r.code, r.provider_zone, r.name, r.category, r.unit, r.price) for r in rows)
 
 
-def _zone_exists(conn: Any, zone_id: str) -> bool:
-    return conn.execute(select(models.Zone.id).where(models.Zone.id == zone_id)).scalar() is not None
-
-
 def catalogue(engine: Engine, provider_zone: str | None = None) -> list[dict[str, Any]]:
     """The catalogue (all providers, or one), by provider, category and code; prices per unit in 万元."""
     stmt = select(_S).order_by(_S.c.provider_zone, _S.c.category, _S.c.code)
     if provider_zone:
         stmt = stmt.where(_S.c.provider_zone == provider_zone)
     with engine.connect() as conn:
-        if provider_zone and not _zone_exists(conn, provider_zone):
-            raise NotFound(f"no zone {provider_zone!r}")
+        if provider_zone:
+            require_zone(conn, provider_zone)
         rows = conn.execute(stmt).all()
     return [{"code": r.code, "provider_zone": r.provider_zone, "name": r.name, "category": r.category,
              "unit": r.unit, "price": r.price, "is_synthetic": r.is_synthetic} for r in rows]
@@ -57,7 +54,7 @@ def _check_partner(engine: Engine, buyer_zone: str, provider_zone: str) -> None:
 
     with engine.connect() as conn:
         province = conn.execute(select(models.Zone.province_code).where(models.Zone.id == provider_zone)).scalar()
-        if not _zone_exists(conn, buyer_zone):
+        if conn.execute(select(models.Zone.id).where(models.Zone.id == buyer_zone)).scalar() is None:
             raise InvalidArgument("buyer_zone", f"unknown zone {buyer_zone!r}")
     network = leading_zones(engine).get(province, {"leaders": [], "members": []})
     if buyer_zone not in network["members"]:
@@ -110,8 +107,8 @@ def orders(engine: Engine, buyer_zone: str | None = None, provider_zone: str | N
         stmt = stmt.where((_O.c.buyer_zone == zone) | (_S.c.provider_zone == zone))
     with engine.connect() as conn:
         for given in (buyer_zone, provider_zone, zone):
-            if given and not _zone_exists(conn, given):
-                raise NotFound(f"no zone {given!r}")
+            if given:
+                require_zone(conn, given)
         rows = conn.execute(stmt).all()
     return [{"id": r.id, "buyer_zone": r.buyer_zone, "provider_zone": r.provider_zone, "code": r.code,
              "name": r.name, "category": r.category, "unit": r.unit, "quantity": r.quantity,
@@ -124,8 +121,7 @@ def statement(engine: Engine, provider_zone: str, start: date, end: date) -> dic
     with its lines (quantity × unit price as ordered = amount, half-even to 1 yuan) and total, and the grand
     total (the sum of the rounded lines, so every figure adds up exactly)."""
     with engine.connect() as conn:
-        if not _zone_exists(conn, provider_zone):
-            raise NotFound(f"no zone {provider_zone!r}")
+        require_zone(conn, provider_zone)
         services = conn.execute(select(_S).where(_S.c.provider_zone == provider_zone)).all()
         rows = conn.execute(select(_O).where(_O.c.code.in_([s.code for s in services]),
                                              _O.c.ordered_on >= start, _O.c.ordered_on <= end)).all()

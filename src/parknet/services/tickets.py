@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine, select, text
 from parknet.enabling import services as core
 from parknet.errors import Forbidden, InvalidArgument, NotFound
 from parknet.services.accounts import Principal
+from parknet.services.zones import require_zone
 from parknet.store import audit, models
 from parknet.store.enabling import LIBRARIES, Demand, Expert, ScienceProject, ServiceTicket, Technology, TicketEvent
 
@@ -283,8 +284,8 @@ def list_tickets(engine: Engine, *, status: str | None = None, zone: str | None 
     if zone:
         stmt = stmt.where((_T.c.requester_zone == zone) | (_T.c.provider_zone == zone))
     with engine.connect() as conn:
-        if zone and conn.execute(select(models.Zone.id).where(models.Zone.id == zone)).scalar() is None:
-            raise NotFound(f"no zone {zone!r}")
+        if zone:
+            require_zone(conn, zone)
         rows = [_view(r, day) for r in conn.execute(stmt)]
     return [r for r in rows if overdue is None or r["overdue"] == overdue]
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Connection, Engine, or_, select
 
 from parknet.errors import InvalidArgument, NotFound
 from parknet.domain import ZoneLevel
 from parknet.store import models
 
-__all__ = ["ZoneRow", "list_zones", "resolve_province", "get_zone", "zone_indicators", "zone_industry_output"]
+__all__ = ["ZoneRow", "list_zones", "resolve_province", "get_zone", "require_zone", "zone_indicators",
+           "zone_industry_output"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,12 @@ def get_zone(engine: Engine, zone_id: str) -> dict[str, object]:
     if row is None:
         raise NotFound(f"unknown zone {zone_id!r}")
     return dict(row._mapping)
+
+
+def require_zone(conn: Connection, zone_id: str) -> None:
+    """NotFound ("no zone …") unless ``zone_id`` is a stored zone (for filters and arguments naming a zone)."""
+    if conn.execute(select(models.Zone.id).where(models.Zone.id == zone_id)).scalar() is None:
+        raise NotFound(f"no zone {zone_id!r}")
 
 
 def zone_indicators(engine: Engine, zone_id: str, *, indicator: str | None = None) -> list[dict[str, object]]:
