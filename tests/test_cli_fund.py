@@ -12,23 +12,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from parknet.cli import app
 from parknet.store.session import make_engine
+from tests.cli_support import fresh_db, run
 from tests.services.test_fund_store import ROUND, make_round
-
-
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("PARKNET_DATABASE_URL", url)
-    assert _run("init")[0] == 0
+    url = fresh_db(tmp_path, monkeypatch)
     engine = make_engine(url)
     make_round(engine)
     engine.dispose()
@@ -46,56 +38,56 @@ def test_allocate_json_from_a_real_process_is_valid_json(db: str) -> None:
 
 
 def test_allocate_explains_itself(db: str) -> None:
-    code, stdout, _ = _run("fund", "allocate", "--round", ROUND)
+    code, stdout, _ = run("fund", "allocate", "--round", ROUND)
     assert code == 0
     for text in ("已证明最优", "子基金使用", "紧约束与影子价格", "后发园区最低占比", f"边际申请 / marginal application: {ROUND}-A2",
                  "未全额资助", "基金余额 0 万元"):
         assert text in stdout, text
-    code, stdout, _ = _run("fund", "rounds", "--json")
+    code, stdout, _ = run("fund", "rounds", "--json")
     assert code == 0 and [(r["round_id"], r["status"], r["budget_total"]) for r in json.loads(stdout)] == [
         (ROUND, "open", "200")]
 
 
 def test_commit_and_the_ledger_through_the_cli(db: str) -> None:
-    code, stdout, err = _run("fund", "commit", "--round", ROUND)
+    code, stdout, err = run("fund", "commit", "--round", ROUND)
     assert code == 0 and "6 笔承诺" in stdout, err
-    code, _, err = _run("fund", "commit", "--round", ROUND)
+    code, _, err = run("fund", "commit", "--round", ROUND)
     assert code == 2 and "committed already" in err
     a1 = f"{ROUND}-A1"
-    assert _run("fund", "disburse", a1, "--subfund", "development", "--amount", "50", "--on", "2024-03-01",
+    assert run("fund", "disburse", a1, "--subfund", "development", "--amount", "50", "--on", "2024-03-01",
                 "--reference", "PAY-1")[0] == 0
-    code, _, err = _run("fund", "disburse", a1, "--subfund", "development", "--amount", "31", "--on", "2024-03-02",
+    code, _, err = run("fund", "disburse", a1, "--subfund", "development", "--amount", "31", "--on", "2024-03-02",
                         "--reference", "PAY-2")
     assert code == 2 and "more than is committed" in err
-    code, _, err = _run("fund", "release", a1, "--subfund", "development", "--amount", "40", "--reason", "缩减")
+    code, _, err = run("fund", "release", a1, "--subfund", "development", "--amount", "40", "--reason", "缩减")
     assert code == 2 and "below what is disbursed" in err
-    assert _run("fund", "release", a1, "--subfund", "development", "--amount", "30", "--reason", "缩减")[0] == 0
-    assert _run("fund", "reverse", a1, "--subfund", "development", "--amount", "5", "--on", "2024-03-05",
+    assert run("fund", "release", a1, "--subfund", "development", "--amount", "30", "--reason", "缩减")[0] == 0
+    assert run("fund", "reverse", a1, "--subfund", "development", "--amount", "5", "--on", "2024-03-05",
                 "--reference", "REV-1")[0] == 0
-    code, stdout, _ = _run("fund", "ledger", a1, "--json")
+    code, stdout, _ = run("fund", "ledger", a1, "--json")
     ledger = json.loads(stdout)
     assert [e["kind"] for e in ledger["entries"]] == ["commit", "payment", "release", "reversal"]
     assert (ledger["net_committed"], ledger["net_disbursed"], ledger["undisbursed"]) == ("50", "45", "5")
-    code, stdout, _ = _run("fund", "report", "--round", ROUND, "--by", "type", "--json")
+    code, stdout, _ = run("fund", "report", "--round", ROUND, "--by", "type", "--json")
     report = json.loads(stdout)
     assert report["by"] == "cooperation_type" and Decimal(report["totals"]["committed"]) == 170
     assert Decimal(report["totals"]["disbursed"]) == 45
-    code, stdout, _ = _run("fund", "report", "--by", "subfund")
+    code, stdout, _ = run("fund", "report", "--by", "subfund")
     assert code == 0 and "产业基金" in stdout
-    code, stdout, _ = _run("fund", "allocate", "--round", ROUND, "--json")
+    code, stdout, _ = run("fund", "allocate", "--round", ROUND, "--json")
     assert json.loads(stdout)["commitments_match"] is True
 
 
 def test_bad_input_exits_2_naming_the_argument(db: str) -> None:
-    code, _, err = _run("fund", "allocate", "--round", "TST-NOPE", "--json")
+    code, _, err = run("fund", "allocate", "--round", "TST-NOPE", "--json")
     assert code == 2 and "no fund round 'TST-NOPE'" in err
-    code, _, err = _run("fund", "report", "--by", "colour")
+    code, _, err = run("fund", "report", "--by", "colour")
     assert code == 2 and "--by" in err
-    code, _, err = _run("fund", "disburse", f"{ROUND}-A1", "--subfund", "development", "--amount", "1",
+    code, _, err = run("fund", "disburse", f"{ROUND}-A1", "--subfund", "development", "--amount", "1",
                         "--on", "2024-13-01", "--reference", "X")
     assert code == 2 and "--on" in err
-    code, _, err = _run("fund", "release", f"{ROUND}-A1", "--subfund", "development", "--amount", "0.00001",
+    code, _, err = run("fund", "release", f"{ROUND}-A1", "--subfund", "development", "--amount", "0.00001",
                         "--reason", "x")
     assert code == 2 and "amount" in err
-    code, _, err = _run("fund", "commit", "--round", ROUND, "--as", "nobody")
+    code, _, err = run("fund", "commit", "--round", ROUND, "--as", "nobody")
     assert code == 2

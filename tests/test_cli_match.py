@@ -9,38 +9,28 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from parknet.cli import app
 from parknet.store.importers import import_rows
 from parknet.store.session import make_engine
+from tests.cli_support import add_zone_admin, fresh_db, run
 from tests.services.test_scitech import EXPERTS, TECHNOLOGIES, _technology
-
-
-def _run(*args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(app, list(args))
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    url = f"sqlite:///{tmp_path / 'cli.db'}"
-    monkeypatch.setenv("PARKNET_DATABASE_URL", url)
-    assert _run("init")[0] == 0
+    url = fresh_db(tmp_path, monkeypatch)
     engine = make_engine(url)
     import_rows(engine, "technologies", [_technology(r) for r in TECHNOLOGIES], source="test", user="t")
     import_rows(engine, "experts", [
         {"id": i, "name": n, "title": t, "institution": inst, "fields": f, "profile": p, "zone_id": z,
          "industry_codes": c, "availability": a} for i, n, t, inst, f, p, z, c, a in EXPERTS], source="test", user="t")
     engine.dispose()
-    added = CliRunner().invoke(app, ["users", "add", "xiangyang-admin", "--role", "zone_admin", "--zone", "xiangyang",
-                                     "--password-stdin"], input="a-long-password-123\n")
-    assert added.exit_code == 0, added.stderr
+    add_zone_admin("xiangyang-admin", "xiangyang")
     return url
 
 
 def test_match_text_json_shape(db: str) -> None:
-    code, stdout, err = _run("match", "钠离子电池正极", "--library", "technology", "--k", "2", "--zone", "xiangyang",
+    code, stdout, err = run("match", "钠离子电池正极", "--library", "technology", "--k", "2", "--zone", "xiangyang",
                              "--json")
     assert code == 0, err
     result = json.loads(stdout)
@@ -52,12 +42,12 @@ def test_match_text_json_shape(db: str) -> None:
     assert top["id"] == "TST-T07" and top["rank"] == 1
     assert {"kind": "network", "values": ["wuhan-donghu"],
             "text": "同一1+N网络的合作园区 / partner zone in the same 1+N network: wuhan-donghu"} in top["reasons"]
-    code, stdout, _ = _run("match", "动力电池", "--library", "technology", "--industry", "38", "--json")
+    code, stdout, _ = run("match", "动力电池", "--library", "technology", "--industry", "38", "--json")
     assert code == 0 and "TST-T05" not in [m["id"] for m in json.loads(stdout)["matches"]]
 
 
 def test_match_human_output_is_chinese_first(db: str) -> None:
-    code, stdout, err = _run("match", "高镍正极材料", "--library", "technology", "--zone", "xiangyang")
+    code, stdout, err = run("match", "高镍正极材料", "--library", "technology", "--zone", "xiangyang")
     assert code == 0, err
     assert "技术库 / technology" in stdout and "TST-T01" in stdout and "高镍三元锂电池正极材料" in stdout
     assert "武汉东湖新技术开发区 (wuhan-donghu)" in stdout
@@ -79,36 +69,36 @@ def test_match_human_output_is_chinese_first(db: str) -> None:
     (("match", "--demand", "DM-NOPE", "--library", "expert"), "--library: a demand brings its own library"),
 ])
 def test_bad_input_exits_2_naming_the_argument(db: str, args: tuple[str, ...], message: str) -> None:
-    code, _, err = _run(*args)
+    code, _, err = run(*args)
     assert code == 2 and message in err, err
 
 
 def test_demands_post_list_match_and_status(db: str) -> None:
-    code, _, err = _run("demands", "post", "--zone", "wuhan-donghu", "--library", "expert", "--title", "招募储能专家",
+    code, _, err = run("demands", "post", "--zone", "wuhan-donghu", "--library", "expert", "--title", "招募储能专家",
                         "--description", "需要电化学储能方向的专家", "--as", "xiangyang-admin")
     assert code == 2 and "may not post" in err
-    code, stdout, err = _run("demands", "post", "--zone", "xiangyang", "--library", "expert", "--title", "招募储能专家",
+    code, stdout, err = run("demands", "post", "--zone", "xiangyang", "--library", "expert", "--title", "招募储能专家",
                              "--description", "需要电化学储能方向的专家", "--industry", "3841", "--as", "xiangyang-admin",
                              "--json")
     assert code == 0, err
     demand_id = json.loads(stdout)["id"]
-    code, stdout, _ = _run("demands", "list", "--zone", "xiangyang", "--json")
+    code, stdout, _ = run("demands", "list", "--zone", "xiangyang", "--json")
     assert [(d["id"], d["status"], d["library"]) for d in json.loads(stdout)] == [(demand_id, "open", "expert")]
-    code, stdout, err = _run("match", "--demand", demand_id, "--json")
+    code, stdout, err = run("match", "--demand", demand_id, "--json")
     assert code == 0, err
     result = json.loads(stdout)
     assert result["demand"]["id"] == demand_id and result["library"] == "expert"
     assert result["matches"][0]["id"] == "TST-E01"
     assert {r["kind"] for r in result["matches"][0]["reasons"]} == {"terms", "industry", "network"}
-    code, stdout, _ = _run("match", "--demand", demand_id)
+    code, stdout, _ = run("match", "--demand", demand_id)
     assert code == 0 and f"需求 / demand {demand_id}" in stdout and "待对接" in stdout
-    code, stdout, _ = _run("demands", "status", demand_id, "--to", "matched", "--as", "xiangyang-admin")
+    code, stdout, _ = run("demands", "status", demand_id, "--to", "matched", "--as", "xiangyang-admin")
     assert code == 0 and "已对接 / matched" in stdout
-    code, _, err = _run("demands", "status", demand_id, "--to", "open")
+    code, _, err = run("demands", "status", demand_id, "--to", "open")
     assert code == 2 and "not back" in err
-    code, _, err = _run("demands", "status", demand_id, "--to", "done")
+    code, _, err = run("demands", "status", demand_id, "--to", "done")
     assert code == 2 and "--to: choose matched or closed" in err
-    code, _, err = _run("demands", "status", demand_id, "--to", "matched")
+    code, _, err = run("demands", "status", demand_id, "--to", "matched")
     assert code == 2 and "it can move to closed" in err
-    code, stdout, _ = _run("demands", "list", "--status", "matched")
+    code, stdout, _ = run("demands", "list", "--status", "matched")
     assert code == 0 and demand_id in stdout and "已对接" in stdout
